@@ -1,0 +1,421 @@
+//! Benchmarks of every call (worst case) and of each unit of the sweep.
+
+use super::*;
+use crate::{
+	pallet::*,
+	sweep::SweepStats,
+	traits::BenchmarkHelper as _,
+	types::*,
+};
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, EnsureOrigin, Get},
+	weights::WeightMeter,
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_arithmetic::Perbill;
+use sp_runtime::traits::{One, Saturating};
+
+const SEED: u32 = 0;
+
+/// A generous unit: the minimum loan.
+fn unit<T: Config>() -> Balance {
+	T::MinLoanAmount::get().max(1_000_000)
+}
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, SEED);
+	T::Currency::set_balance(&who, unit::<T>() * 1_000_000_000);
+	who
+}
+
+fn collection<T: Config>() -> T::CollectionId {
+	T::BenchmarkHelper::collection(0)
+}
+
+fn collection_params<T: Config>() -> CollectionParams {
+	CollectionParams {
+		ltv: Perbill::from_percent(40),
+		liquidation_threshold: Perbill::from_percent(70),
+		debt_ceiling: unit::<T>() * 1_000_000_000,
+		max_loans: T::MaxLoansPerCollection::get(),
+		liquidation_penalty: Perbill::from_percent(5),
+	}
+}
+
+fn terms<T: Config>() -> Terms<BlockNumberFor<T>> {
+	let terms: Vec<BlockNumberFor<T>> =
+		(1..=MAX_TERMS).map(|i| BlockNumberFor::<T>::from(i * 1_000)).collect();
+	BoundedVec::truncate_from(terms)
+}
+
+fn params<T: Config>(fixed: bool) -> PoolParamsOf<T> {
+	let curve = RateCurve::default();
+	PoolParams {
+		rate_model: if fixed {
+			RateModel::Fixed { curve, terms: terms::<T>() }
+		} else {
+			RateModel::Variable { curve }
+		},
+		reserve_factor: Perbill::from_percent(20),
+		max_utilization: Perbill::from_percent(90),
+	}
+}
+
+/// A pool lending against the benchmark collection, with plenty of liquidity and a price.
+fn pool<T: Config>(fixed: bool) -> PoolId {
+	let id = Pallet::<T>::do_create_pool(params::<T>(fixed)).unwrap();
+	Pallet::<T>::do_add_collection(id, collection::<T>(), collection_params::<T>()).unwrap();
+	let lender = funded::<T>("lender", id);
+	Pallet::<T>::do_deposit(&lender, id, unit::<T>() * 100_000_000).unwrap();
+	T::BenchmarkHelper::set_price(&collection::<T>(), unit::<T>() * 1_000);
+	id
+}
+
+/// A loan of 100 units on a fresh NFT (fixed pools: the longest term).
+fn loan<T: Config>(pool: PoolId, index: u32) -> (T::AccountId, LoanId) {
+	let borrower = funded::<T>("borrower", index);
+	let item = T::BenchmarkHelper::mint_nft(&collection::<T>(), index, &borrower);
+	let term = Pools::<T>::get(pool)
+		.unwrap()
+		.params
+		.rate_model
+		.is_fixed()
+		.then(|| *terms::<T>().last().unwrap());
+	let id =
+		Pallet::<T>::do_borrow(&borrower, pool, collection::<T>(), item, unit::<T>() * 100, term)
+			.unwrap();
+	(borrower, id)
+}
+
+/// Fill the due buckets a loan borrowed now would search, but the last, so filing is worst case.
+fn fill_due_buckets<T: Config>() {
+	let now = frame_system::Pallet::<T>::block_number();
+	let term = *terms::<T>().last().unwrap();
+	let grace = LiquidationSettings::<T>::get().grace_period;
+	let mut at = now.saturating_add(term).saturating_add(grace).saturating_add(One::one());
+	let full: Vec<LoanId> = (0..T::MaxLoansPerBucket::get() as u64).map(|i| u64::MAX - i).collect();
+	for _ in 1..T::BucketSearchLimit::get() {
+		DueBuckets::<T>::insert(at, BoundedVec::truncate_from(full.clone()));
+		at = at.saturating_add(One::one());
+	}
+	// The last bucket is nearly full, so removals scan it whole.
+	let almost: Vec<LoanId> = full.into_iter().skip(1).collect();
+	DueBuckets::<T>::insert(at, BoundedVec::truncate_from(almost));
+}
+
+fn advance<T: Config>(blocks: u32) {
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(now.saturating_add(blocks.into()));
+}
+
+/// A running auction of a fresh loan whose price fell, with one bid (from `bidder`).
+fn auction<T: Config>(pool: PoolId, index: u32) -> (T::AccountId, LoanId, Balance) {
+	let (borrower, id) = loan::<T>(pool, index);
+	T::BenchmarkHelper::set_price(&collection::<T>(), unit::<T>() * 100);
+	assert!(Pallet::<T>::start_auction(id, LiquidationReason::Unhealthy).unwrap());
+	let debt = Auctions::<T>::get(id).unwrap().debt;
+	(borrower, id, debt)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn create_pool() -> Result<(), BenchmarkError> {
+		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params::<T>(true));
+		assert_eq!(NextPoolId::<T>::get(), 1);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_pool_params() -> Result<(), BenchmarkError> {
+		let id = pool::<T>(false);
+		loan::<T>(id, 0);
+		advance::<T>(100);
+		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id, params::<T>(false));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_paused() -> Result<(), BenchmarkError> {
+		let id = pool::<T>(false);
+		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id, true);
+		assert_eq!(Pools::<T>::get(id).unwrap().status, PoolStatus::Paused);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn add_collection() -> Result<(), BenchmarkError> {
+		let id = Pallet::<T>::do_create_pool(params::<T>(false)).unwrap();
+		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id, collection::<T>(), collection_params::<T>());
+		assert!(PoolCollections::<T>::contains_key(id, collection::<T>()));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn update_collection() -> Result<(), BenchmarkError> {
+		let id = pool::<T>(false);
+		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id, collection::<T>(), collection_params::<T>());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_collection() -> Result<(), BenchmarkError> {
+		let id = pool::<T>(false);
+		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id, collection::<T>());
+		assert!(!Pallet::<T>::is_listed_anywhere(&collection::<T>()));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn withdraw_reserve() -> Result<(), BenchmarkError> {
+		let id = pool::<T>(false);
+		Pools::<T>::mutate(id, |p| p.as_mut().unwrap().ledger.reserve = unit::<T>() * 10);
+		let beneficiary = funded::<T>("treasury", 0);
+		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id, unit::<T>(), beneficiary);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_liquidation_config() -> Result<(), BenchmarkError> {
+		let config = LiquidationSettings::<T>::get();
+		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, config);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn deposit() {
+		let id = pool::<T>(false);
+		loan::<T>(id, 0);
+		advance::<T>(100);
+		let lender = funded::<T>("lender", 99);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(lender.clone()), id, unit::<T>() * 1_000);
+		assert!(Shares::<T>::get(id, &lender) > 0);
+	}
+
+	#[benchmark]
+	fn withdraw() {
+		let id = pool::<T>(false);
+		let lender = funded::<T>("lender", 99);
+		Pallet::<T>::do_deposit(&lender, id, unit::<T>() * 1_000).unwrap();
+		loan::<T>(id, 0);
+		advance::<T>(100);
+		let shares = Shares::<T>::get(id, &lender);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(lender.clone()), id, shares);
+		assert_eq!(Shares::<T>::get(id, &lender), 0);
+	}
+
+	#[benchmark]
+	fn borrow() {
+		let id = pool::<T>(true);
+		let borrower = funded::<T>("borrower", 0);
+		let item = T::BenchmarkHelper::mint_nft(&collection::<T>(), 0, &borrower);
+		fill_due_buckets::<T>();
+		let term = *terms::<T>().last().unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(borrower), id, collection::<T>(), item, unit::<T>() * 100, Some(term));
+		assert_eq!(NextLoanId::<T>::get(), 1);
+	}
+
+	#[benchmark]
+	fn borrow_more() {
+		let id = pool::<T>(false);
+		let (borrower, loan_id) = loan::<T>(id, 0);
+		advance::<T>(100);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(borrower), loan_id, unit::<T>() * 10);
+	}
+
+	#[benchmark]
+	fn repay() {
+		let id = pool::<T>(true);
+		fill_due_buckets::<T>();
+		let (borrower, loan_id) = loan::<T>(id, 0);
+		advance::<T>(100);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(borrower), loan_id, unit::<T>() * 1_000);
+		assert!(Loans::<T>::get(loan_id).is_none());
+	}
+
+	#[benchmark]
+	fn extend() {
+		let id = pool::<T>(true);
+		fill_due_buckets::<T>();
+		let (borrower, loan_id) = loan::<T>(id, 0);
+		advance::<T>(100);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(borrower), loan_id);
+	}
+
+	#[benchmark]
+	fn bid() {
+		let id = pool::<T>(false);
+		let (_, loan_id, debt) = auction::<T>(id, 0);
+		let first = funded::<T>("bidder", 0);
+		Pallet::<T>::do_bid(&first, loan_id, debt).unwrap();
+		// The next bid lands in the last hour: it releases the first and extends the end.
+		let end = Auctions::<T>::get(loan_id).unwrap().ends_at;
+		frame_system::Pallet::<T>::set_block_number(end.saturating_sub(One::one()));
+		let second = funded::<T>("bidder", 1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(second), loan_id, debt * 2);
+	}
+
+	#[benchmark]
+	fn redeem() {
+		let id = pool::<T>(false);
+		let (borrower, loan_id, debt) = auction::<T>(id, 0);
+		let first = funded::<T>("bidder", 0);
+		Pallet::<T>::do_bid(&first, loan_id, debt).unwrap();
+		let second = funded::<T>("bidder", 1);
+		Pallet::<T>::do_bid(&second, loan_id, debt * 2).unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(borrower), loan_id);
+		assert!(Loans::<T>::get(loan_id).is_none());
+	}
+
+	#[benchmark]
+	fn settle() {
+		let id = pool::<T>(false);
+		let (_, loan_id, debt) = auction::<T>(id, 0);
+		let bidder = funded::<T>("bidder", 0);
+		Pallet::<T>::do_bid(&bidder, loan_id, debt * 2).unwrap();
+		let end = Auctions::<T>::get(loan_id).unwrap().ends_at;
+		frame_system::Pallet::<T>::set_block_number(end);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(bidder), loan_id);
+		assert!(Loans::<T>::get(loan_id).is_none());
+	}
+
+	#[benchmark]
+	fn buy_defaulted() {
+		let id = pool::<T>(false);
+		let (_, loan_id, _) = auction::<T>(id, 0);
+		let end = Auctions::<T>::get(loan_id).unwrap().ends_at;
+		frame_system::Pallet::<T>::set_block_number(end);
+		Pallet::<T>::do_settle(loan_id).unwrap();
+		let buyer = funded::<T>("buyer", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(buyer), loan_id, unit::<T>() * 1_000_000);
+		assert!(Loans::<T>::get(loan_id).is_none());
+	}
+
+	/// The sweep's fixed part: cursors, settings, an empty queue, an empty loan map.
+	#[benchmark]
+	fn sweep_base() {
+		advance::<T>(1);
+		let now = frame_system::Pallet::<T>::block_number();
+		#[block]
+		{
+			Pallet::<T>::sweep(now);
+		}
+	}
+
+	/// Draining one empty bucket.
+	#[benchmark]
+	fn sweep_bucket() {
+		advance::<T>(1);
+		let now = frame_system::Pallet::<T>::block_number();
+		NextDueBucket::<T>::put(now);
+		let mut meter = WeightMeter::new();
+		let mut stats = SweepStats::default();
+		#[block]
+		{
+			Pallet::<T>::liquidate_overdue(now, &mut meter, &mut stats);
+		}
+		assert_eq!(NextDueBucket::<T>::get(), now.saturating_add(One::one()));
+	}
+
+	/// Checking a healthy loan.
+	#[benchmark]
+	fn sweep_check() {
+		let id = pool::<T>(true);
+		let (_, loan_id) = loan::<T>(id, 0);
+		advance::<T>(100);
+		let mut meter = WeightMeter::new();
+		let mut stats = SweepStats::default();
+		#[block]
+		{
+			Pallet::<T>::check_health(loan_id, &mut meter, &mut stats);
+		}
+		assert_eq!(stats.liquidated, 0);
+	}
+
+	/// Checking an unhealthy fixed loan (in a nearly full due bucket) and starting its auction.
+	#[benchmark]
+	fn sweep_liquidate() {
+		let id = pool::<T>(true);
+		fill_due_buckets::<T>();
+		let (_, loan_id) = loan::<T>(id, 0);
+		advance::<T>(100);
+		T::BenchmarkHelper::set_price(&collection::<T>(), unit::<T>() * 100);
+		let mut meter = WeightMeter::new();
+		let mut stats = SweepStats::default();
+		#[block]
+		{
+			Pallet::<T>::check_health(loan_id, &mut meter, &mut stats);
+		}
+		assert_eq!(stats.liquidated, 1);
+	}
+
+	/// Settling an auction with a winner and a surplus for the borrower.
+	#[benchmark]
+	fn sweep_settle() {
+		let id = pool::<T>(false);
+		let (_, loan_id, debt) = auction::<T>(id, 0);
+		let bidder = funded::<T>("bidder", 0);
+		Pallet::<T>::do_bid(&bidder, loan_id, debt * 2).unwrap();
+		let running = Auctions::<T>::get(loan_id).unwrap();
+		frame_system::Pallet::<T>::set_block_number(running.ends_at);
+		#[block]
+		{
+			Pallet::<T>::settle_auction(loan_id, running).unwrap();
+		}
+		assert!(Loans::<T>::get(loan_id).is_none());
+	}
+
+	/// A whole sweep with `l` open loans and nothing due: its weight does not depend on `l`.
+	#[benchmark]
+	fn sweep_idle(l: Linear<10, 100_000>) {
+		let id = pool::<T>(false);
+		let (borrower, template_id) = loan::<T>(id, 0);
+		let template = Loans::<T>::get(template_id).unwrap();
+		// Clones of one loan written straight to storage (a real borrow per loan would take
+		// hours to set up at 100,000).
+		for i in 1..l as u64 {
+			Loans::<T>::insert(i, Loan { borrower: borrower.clone(), ..template.clone() });
+		}
+		NextLoanId::<T>::put(l as u64);
+		PendingHealthChecks::<T>::kill();
+		advance::<T>(1);
+		let now = frame_system::Pallet::<T>::block_number();
+		#[block]
+		{
+			Pallet::<T>::sweep(now);
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,293 @@
+//! Mock runtime: the real pallet-balances and pallet-nfts, and a price feed the tests set.
+
+use crate::{self as pallet_nft_lending, types::FloorPrice};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, Hooks},
+	weights::Weight,
+	PalletId,
+};
+use frame_system::EnsureRoot;
+use pallet_nfts::PalletFeatures;
+use sp_runtime::{
+	traits::{IdentityLookup, Verify},
+	AccountId32, BuildStorage, MultiSignature,
+};
+use std::{cell::RefCell, collections::BTreeMap};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = AccountId32;
+pub use crate::types::Balance;
+
+/// One token: 10^12 units, as in the runtime.
+pub const UNIT: Balance = 1_000_000_000_000;
+/// 6-second blocks.
+pub const BLOCKS_PER_YEAR: u32 = 5_259_600;
+pub const HOUR: u64 = 600;
+pub const DAY: u64 = 24 * HOUR;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Nfts: pallet_nfts,
+		NftLending: pallet_nft_lending,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+	type BlockWeights = BlockWeights;
+}
+
+parameter_types! {
+	pub BlockWeights: frame_system::limits::BlockWeights =
+		frame_system::limits::BlockWeights::simple_max(Weight::from_parts(2_000_000_000_000, u64::MAX));
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<1_000_000_000>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+	pub storage Features: PalletFeatures = PalletFeatures::all_enabled();
+}
+
+impl pallet_nfts::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type CollectionId = u32;
+	type ItemId = u32;
+	type Currency = Balances;
+	type CreateOrigin = AsEnsureOriginWithArg<frame_system::EnsureSigned<AccountId>>;
+	type ForceOrigin = EnsureRoot<AccountId>;
+	type Locker = ();
+	type CollectionDeposit = ConstU128<2>;
+	type ItemDeposit = ConstU128<1>;
+	type MetadataDepositBase = ConstU128<1>;
+	type AttributeDepositBase = ConstU128<1>;
+	type DepositPerByte = ConstU128<1>;
+	type StringLimit = ConstU32<50>;
+	type KeyLimit = ConstU32<50>;
+	type ValueLimit = ConstU32<50>;
+	type ApprovalsLimit = ConstU32<10>;
+	type ItemAttributesApprovalsLimit = ConstU32<2>;
+	type MaxTips = ConstU32<10>;
+	type MaxDeadlineDuration = ConstU64<10000>;
+	type MaxAttributesPerCall = ConstU32<2>;
+	type Features = Features;
+	type OffchainSignature = MultiSignature;
+	type OffchainPublic = <MultiSignature as Verify>::Signer;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type Helper = ();
+	type BlockNumberProvider = frame_system::Pallet<Test>;
+}
+
+thread_local! {
+	static PRICES: RefCell<BTreeMap<u32, FloorPrice>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The tests' oracle: prices they set.
+pub struct MockPrices;
+impl crate::FloorPriceProvider<u32> for MockPrices {
+	fn floor_price(collection: &u32) -> Option<FloorPrice> {
+		PRICES.with(|p| p.borrow().get(collection).copied())
+	}
+}
+
+/// Set a collection's price as the oracle would (fresh), and tell the lending pallet.
+pub fn set_price(collection: u32, spot: Balance, twap: Balance) {
+	PRICES.with(|p| p.borrow_mut().insert(collection, FloorPrice { spot, twap, fresh: true }));
+	NftLending::note_price_change(collection);
+}
+
+/// Make a collection's price stale (the feeders stopped reporting).
+pub fn make_price_stale(collection: u32) {
+	PRICES.with(|p| {
+		if let Some(price) = p.borrow_mut().get_mut(&collection) {
+			price.fresh = false;
+		}
+	});
+}
+
+parameter_types! {
+	pub const LendingPalletId: PalletId = PalletId(*b"nftlend!");
+	/// Room for 100 liquidations a block.
+	pub SweepBudget: Weight = <() as crate::WeightInfo>::sweep_base()
+		.saturating_add(<() as crate::WeightInfo>::sweep_liquidate().saturating_mul(100));
+}
+
+impl crate::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type CollectionId = u32;
+	type ItemId = u32;
+	type Nfts = Nfts;
+	type Prices = MockPrices;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type EmergencyOrigin = frame_system::EnsureSignedBy<EmergencyCouncil, AccountId>;
+	type PalletId = LendingPalletId;
+	type BlocksPerYear = ConstU32<BLOCKS_PER_YEAR>;
+	type MinimumLiquidity = ConstU128<1_000_000>;
+	type MinLoanAmount = ConstU128<{ UNIT / 10 }>;
+	type MaxPools = ConstU32<8>;
+	type MaxCollectionsPerPool = ConstU32<4>;
+	type MaxLoansPerCollection = ConstU32<20_000>;
+	type MaxLoansPerBorrower = ConstU32<2_000>;
+	type MaxLoansPerBucket = ConstU32<512>;
+	type BucketSearchLimit = ConstU32<8>;
+	type MaxPendingHealthChecks = ConstU32<8>;
+	type RoundRobinBatch = ConstU32<4>;
+	type SweepWeightBudget = SweepBudget;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = NftsBenchmarkHelper;
+}
+
+frame_support::ord_parameter_types! {
+	pub const EmergencyCouncil: AccountId = AccountId32::new([0xEE; 32]);
+}
+
+/// Benchmarks in the mock: real pallet-nfts items and the test price feed.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct NftsBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::traits::BenchmarkHelper<AccountId, u32, u32> for NftsBenchmarkHelper {
+	fn collection(index: u32) -> u32 {
+		index
+	}
+	fn mint_nft(collection: &u32, index: u32, owner: &AccountId) -> u32 {
+		ensure_collection(*collection);
+		mint(*collection, index, owner);
+		index
+	}
+	fn set_price(collection: &u32, price: u128) {
+		set_price(*collection, price, price);
+	}
+	fn lock_collection(collection: &u32) {
+		lock_collection_transfers(*collection);
+	}
+}
+
+/// A test account.
+pub fn account(n: u8) -> AccountId {
+	AccountId32::new([n; 32])
+}
+pub fn alice() -> AccountId {
+	account(1)
+}
+pub fn bob() -> AccountId {
+	account(2)
+}
+pub fn charlie() -> AccountId {
+	account(3)
+}
+pub fn dave() -> AccountId {
+	account(4)
+}
+pub fn eve() -> AccountId {
+	account(5)
+}
+/// Owns the test collections.
+pub fn collection_owner() -> AccountId {
+	account(9)
+}
+pub fn emergency() -> AccountId {
+	AccountId32::new([0xEE; 32])
+}
+
+/// Create collection `id` (owned by `collection_owner()`, who is also its admin and freezer)
+/// if it does not exist.
+pub fn ensure_collection(id: u32) {
+	use frame_support::traits::tokens::nonfungibles_v2::{Create, Inspect};
+	if <Nfts as Inspect<AccountId>>::collection_owner(&id).is_some() {
+		return;
+	}
+	let owner = collection_owner();
+	let _ = Balances::force_set_balance(RuntimeOrigin::root(), owner.clone(), 1_000_000 * UNIT);
+	loop {
+		let created = <Nfts as Create<AccountId, pallet_nfts::CollectionConfigFor<Test>>>::create_collection(
+			&owner,
+			&owner,
+			&pallet_nfts::CollectionConfig {
+				settings: Default::default(),
+				max_supply: None,
+				mint_settings: Default::default(),
+			},
+		)
+		.expect("collection created");
+		if created >= id {
+			break;
+		}
+	}
+}
+
+/// Mint item `item` of `collection` to `owner`.
+pub fn mint(collection: u32, item: u32, owner: &AccountId) {
+	use frame_support::traits::tokens::nonfungibles_v2::Mutate;
+	<Nfts as Mutate<AccountId, pallet_nfts::ItemConfig>>::mint_into(
+		&collection,
+		&item,
+		owner,
+		&pallet_nfts::ItemConfig::default(),
+		true,
+	)
+	.expect("item minted");
+}
+
+/// The collection owner makes every item of the collection non-transferable.
+pub fn lock_collection_transfers(collection: u32) {
+	use pallet_nfts::{CollectionSetting, CollectionSettings};
+	pallet_nfts::Pallet::<Test>::lock_collection(
+		RuntimeOrigin::signed(collection_owner()),
+		collection,
+		CollectionSettings::from_disabled(CollectionSetting::TransferableItems.into()),
+	)
+	.expect("collection locked");
+}
+
+/// Externalities with funded accounts 1..=8 and block 1.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: (1..=8).map(|n| (account(n), 10_000_000 * UNIT)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		PRICES.with(|p| p.borrow_mut().clear());
+	});
+	ext
+}
+
+/// Move to block `n`, running the sweep in each block and checking every invariant after it.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		NftLending::on_initialize(next);
+		NftLending::do_try_state().expect("invariants hold after the sweep");
+	}
+}
+
+/// Events of this pallet emitted so far.
+pub fn lending_events() -> Vec<crate::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::NftLending(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}

@@ -1,0 +1,292 @@
+//! Pools: creation and settings, interest accrual, lender deposits and withdrawals, the reserve.
+//!
+//! The pool's accounting reads its own ledger ([`PoolLedger`]), never the raw account balance, so
+//! tokens sent straight to a pool account change nothing.
+
+#[allow(unused_imports)]
+use crate::traits::FloorPriceProvider as _;
+#[allow(unused_imports)]
+use frame_support::traits::Get as _;
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
+use crate::{
+	blocks,
+	math::{self, interest, rates, shares, Rate},
+	pallet::*,
+	types::*,
+};
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate},
+		tokens::Preservation,
+	},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_arithmetic::{traits::Zero, FixedPointNumber, Perbill};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn ensure_valid_pool_params(params: &PoolParamsOf<T>) -> DispatchResult {
+		ensure!(params.rate_model.curve().is_valid(), Error::<T>::InvalidRateCurve);
+		ensure!(!params.max_utilization.is_zero(), Error::<T>::InvalidPoolParams);
+		if let RateModel::Fixed { terms, .. } = &params.rate_model {
+			ensure!(!terms.is_empty(), Error::<T>::InvalidTerms);
+			let mut seen = alloc::vec::Vec::with_capacity(terms.len());
+			for term in terms.iter() {
+				ensure!(!term.is_zero() && !seen.contains(term), Error::<T>::InvalidTerms);
+				seen.push(*term);
+			}
+		}
+		Ok(())
+	}
+
+	pub(crate) fn do_create_pool(params: PoolParamsOf<T>) -> Result<PoolId, DispatchError> {
+		Self::ensure_valid_pool_params(&params)?;
+		let id = NextPoolId::<T>::get();
+		ensure!(id < T::MaxPools::get(), Error::<T>::TooManyPools);
+		let now = frame_system::Pallet::<T>::block_number();
+		let ledger = PoolLedger { borrow_index: Rate::one(), last_accrual: now, ..Default::default() };
+		Pools::<T>::insert(
+			id,
+			Pool { params: params.clone(), status: PoolStatus::Active, collections: 0, ledger },
+		);
+		NextPoolId::<T>::put(id + 1);
+		Self::deposit_event(Event::PoolCreated { pool: id, account: Self::pool_account(id), params });
+		Ok(id)
+	}
+
+	pub(crate) fn do_set_pool_params(pool_id: PoolId, params: PoolParamsOf<T>) -> DispatchResult {
+		Self::ensure_valid_pool_params(&params)?;
+		let mut pool = Self::accrued_pool(pool_id)?;
+		let has_loans = !pool.ledger.scaled_debt.is_zero() ||
+			!pool.ledger.fixed_debt.is_zero() ||
+			!pool.ledger.auction_debt.is_zero();
+		ensure!(
+			!has_loans || pool.params.rate_model.is_fixed() == params.rate_model.is_fixed(),
+			Error::<T>::RateModelChangeWithOpenLoans
+		);
+		pool.params = params.clone();
+		Pools::<T>::insert(pool_id, pool);
+		Self::deposit_event(Event::PoolParamsSet { pool: pool_id, params });
+		Ok(())
+	}
+
+	pub(crate) fn do_set_paused(pool_id: PoolId, paused: bool) -> DispatchResult {
+		Pools::<T>::try_mutate(pool_id, |pool| {
+			let pool = pool.as_mut().ok_or(Error::<T>::PoolNotFound)?;
+			pool.status = if paused { PoolStatus::Paused } else { PoolStatus::Active };
+			Ok::<_, DispatchError>(())
+		})?;
+		Self::deposit_event(if paused {
+			Event::PoolPaused { pool: pool_id }
+		} else {
+			Event::PoolUnpaused { pool: pool_id }
+		});
+		Ok(())
+	}
+
+	/// The pool with its ledger accrued to `ledger`'s `now`, without writing it.
+	pub(crate) fn accrue(ledger: &mut PoolLedger<BlockNumberFor<T>>, curve: &RateCurve, reserve_factor: Perbill) {
+		let now = frame_system::Pallet::<T>::block_number();
+		if now <= ledger.last_accrual {
+			return;
+		}
+		let elapsed = blocks(now - ledger.last_accrual);
+		let per_year = T::BlocksPerYear::get() as u64;
+		let apr = rates::borrow_rate(curve, ledger.utilization());
+
+		let variable_before = ledger.variable_debt();
+		ledger.borrow_index = interest::grow_index(ledger.borrow_index, apr, elapsed, per_year);
+		let variable_interest = ledger.variable_debt().saturating_sub(variable_before);
+
+		let (fixed_interest, remainder) = interest::accrue_fixed_interest(
+			ledger.fixed_rate_weight,
+			ledger.fixed_interest_remainder,
+			elapsed,
+			per_year,
+		);
+		ledger.fixed_debt = ledger.fixed_debt.saturating_add(fixed_interest);
+		ledger.fixed_interest_remainder = remainder;
+
+		let earned = variable_interest.saturating_add(fixed_interest);
+		ledger.reserve = ledger.reserve.saturating_add(reserve_factor.mul_floor(earned));
+		ledger.last_accrual = now;
+	}
+
+	/// Read a pool and accrue its interest up to now (the caller writes it back).
+	pub(crate) fn accrued_pool(pool_id: PoolId) -> Result<PoolOf<T>, DispatchError> {
+		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::PoolNotFound)?;
+		let curve = *pool.params.rate_model.curve();
+		Self::accrue(&mut pool.ledger, &curve, pool.params.reserve_factor);
+		Ok(pool)
+	}
+
+	/// A pool as it would be after accruing now, for read-only views and checks.
+	pub(crate) fn pool_now(pool_id: PoolId) -> Option<PoolOf<T>> {
+		Self::accrued_pool(pool_id).ok()
+	}
+
+	pub(crate) fn do_deposit(
+		lender: &T::AccountId,
+		pool_id: PoolId,
+		amount: Balance,
+	) -> Result<Balance, DispatchError> {
+		let mut pool = Self::accrued_pool(pool_id)?;
+		ensure!(pool.status == PoolStatus::Active, Error::<T>::PoolPaused);
+
+		let first_deposit = pool.ledger.total_shares.is_zero();
+		// The pool account's existential deposit, paid once by the first lender, is never cash.
+		let seed = if first_deposit { T::Currency::minimum_balance() } else { 0 };
+		let locked_shares = if first_deposit { T::MinimumLiquidity::get() } else { 0 };
+		let counted = amount.checked_sub(seed).ok_or(Error::<T>::FirstDepositTooSmall)?;
+		if first_deposit {
+			ensure!(counted > locked_shares, Error::<T>::FirstDepositTooSmall);
+		}
+		let pool_value = pool.ledger.pool_value();
+		ensure!(first_deposit || !pool_value.is_zero(), Error::<T>::PoolInsolvent);
+		let minted = shares::shares_for_deposit(counted, pool.ledger.total_shares, pool_value)
+			.ok_or(Error::<T>::Overflow)?;
+		let to_lender = minted - locked_shares;
+		ensure!(!to_lender.is_zero(), Error::<T>::DepositTooSmall);
+
+		T::Currency::transfer(lender, &Self::pool_account(pool_id), amount, Preservation::Preserve)?;
+		pool.ledger.cash = pool.ledger.cash.checked_add(counted).ok_or(Error::<T>::Overflow)?;
+		pool.ledger.total_shares =
+			pool.ledger.total_shares.checked_add(minted).ok_or(Error::<T>::Overflow)?;
+		Shares::<T>::mutate(pool_id, lender, |s| *s = s.saturating_add(to_lender));
+		Pools::<T>::insert(pool_id, pool);
+
+		Self::deposit_event(Event::Deposited {
+			pool: pool_id,
+			lender: lender.clone(),
+			amount,
+			shares: to_lender,
+			locked_shares,
+			seed,
+		});
+		Ok(to_lender)
+	}
+
+	pub(crate) fn do_withdraw(
+		lender: &T::AccountId,
+		pool_id: PoolId,
+		shares_to_burn: Balance,
+	) -> DispatchResult {
+		let mut pool = Self::accrued_pool(pool_id)?;
+		let owned = Shares::<T>::get(pool_id, lender);
+		ensure!(!shares_to_burn.is_zero() && shares_to_burn <= owned, Error::<T>::InsufficientShares);
+		let amount = shares::amount_for_shares(
+			shares_to_burn,
+			pool.ledger.total_shares,
+			pool.ledger.pool_value(),
+		)
+		.ok_or(Error::<T>::Overflow)?;
+		ensure!(!amount.is_zero(), Error::<T>::WithdrawTooSmall);
+		ensure!(amount <= pool.ledger.cash, Error::<T>::InsufficientLiquidity);
+
+		pool.ledger.cash -= amount;
+		pool.ledger.total_shares -= shares_to_burn;
+		Self::pay_from_pool(pool_id, lender, amount)?;
+		if owned == shares_to_burn {
+			Shares::<T>::remove(pool_id, lender);
+		} else {
+			Shares::<T>::insert(pool_id, lender, owned - shares_to_burn);
+		}
+		Pools::<T>::insert(pool_id, pool);
+		Self::deposit_event(Event::Withdrawn {
+			pool: pool_id,
+			lender: lender.clone(),
+			shares: shares_to_burn,
+			amount,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn do_withdraw_reserve(
+		pool_id: PoolId,
+		amount: Balance,
+		beneficiary: T::AccountId,
+	) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		let mut pool = Self::accrued_pool(pool_id)?;
+		let reserve_after =
+			pool.ledger.reserve.checked_sub(amount).ok_or(Error::<T>::InsufficientReserve)?;
+		ensure!(reserve_after >= pool.ledger.bad_debt, Error::<T>::InsufficientReserve);
+		ensure!(amount <= pool.ledger.cash, Error::<T>::InsufficientLiquidity);
+		pool.ledger.reserve = reserve_after;
+		pool.ledger.cash -= amount;
+		Self::pay_from_pool(pool_id, &beneficiary, amount)?;
+		Pools::<T>::insert(pool_id, pool);
+		Self::deposit_event(Event::ReserveWithdrawn { pool: pool_id, amount, beneficiary });
+		Ok(())
+	}
+
+	/// Move `amount` of the pool's tokens to `to`. The pool account keeps its existential
+	/// deposit, which is never part of the tracked cash.
+	pub(crate) fn pay_from_pool(pool_id: PoolId, to: &T::AccountId, amount: Balance) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		T::Currency::transfer(&Self::pool_account(pool_id), to, amount, Preservation::Preserve)
+			.map(|_| ())
+	}
+
+	/// Book a loss on a loan: the reserve covers what it can, lenders the rest.
+	/// Returns `(covered_by_reserve, written_off)` and emits `BadDebt`.
+	pub(crate) fn book_loss(
+		pool_id: PoolId,
+		ledger: &mut PoolLedger<BlockNumberFor<T>>,
+		loan: LoanId,
+		loss: Balance,
+	) {
+		if loss.is_zero() {
+			return;
+		}
+		let (covered_by_reserve, written_off) = math::auction::cover_loss(loss, ledger.reserve);
+		ledger.reserve -= covered_by_reserve;
+		Self::deposit_event(Event::BadDebt {
+			pool: pool_id,
+			loan,
+			loss,
+			covered_by_reserve,
+			written_off,
+		});
+	}
+
+	pub(crate) fn ensure_valid_liquidation_config(
+		config: &LiquidationConfigOf<T>,
+	) -> DispatchResult {
+		let ok = !config.auction_duration.is_zero() &&
+			!config.redeem_period.is_zero() &&
+			config.redeem_period < config.auction_duration &&
+			config.extension_window < config.auction_duration &&
+			config.redeem_fine <= Perbill::from_percent(20) &&
+			config.first_bid_discount <= Perbill::from_percent(50) &&
+			!config.bid_increment.is_zero() &&
+			config.bid_increment <= Perbill::from_percent(10) &&
+			config.default_sale_floor <= Perbill::from_percent(100);
+		ensure!(ok, Error::<T>::InvalidLiquidationConfig);
+		Ok(())
+	}
+
+	/// Average APR of a pool's fixed loans (weighted by principal), for the views.
+	pub(crate) fn average_fixed_apr(ledger: &PoolLedger<BlockNumberFor<T>>) -> Rate {
+		if ledger.fixed_debt.is_zero() {
+			return Rate::zero();
+		}
+		// weight = sum(principal * apr_parts); average apr = weight / principal-ish (debt).
+		Rate::checked_from_rational(ledger.fixed_rate_weight, ledger.fixed_debt)
+			.map(|r| r / Rate::saturating_from_integer(1_000_000_000u64))
+			.unwrap_or_default()
+	}
+
+	/// Utilization after borrowing `amount` more, checked against the pool's maximum and cash.
+	pub(crate) fn ensure_can_lend(pool: &PoolOf<T>, amount: Balance) -> Result<Perbill, DispatchError> {
+		ensure!(amount <= pool.ledger.cash, Error::<T>::InsufficientLiquidity);
+		let after = rates::utilization_after_borrow(pool.ledger.live_debt(), pool.ledger.cash, amount)
+			.ok_or(Error::<T>::InsufficientLiquidity)?;
+		ensure!(after <= pool.params.max_utilization, Error::<T>::UtilizationTooHigh);
+		Ok(after)
+	}
+}

@@ -1,0 +1,194 @@
+//! The per-block sweep: overdue and unhealthy loans go to auction at the right block, within the
+//! weight budget, none lost and none twice.
+
+use super::*;
+use crate::{weights::WeightInfo, Event};
+use frame_support::{assert_ok, traits::Hooks};
+
+fn in_auction(loan: LoanId) -> bool {
+	Loans::<Test>::get(loan).map(|l| l.state == LoanState::InAuction).unwrap_or(false)
+}
+
+#[test]
+fn an_overdue_fixed_loan_goes_to_auction_exactly_after_its_grace_period() {
+	new_test_ext().execute_with(|| {
+		let pool = fixed_pool(&[KITTIES], 10_000 * UNIT);
+		nft(KITTIES, 0, &alice());
+		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
+		let loan = borrow(&alice(), pool, KITTIES, 0, 100 * UNIT, Some(7 * DAY));
+		let due = 1 + 7 * DAY;
+		let grace = 24 * HOUR;
+		// Keep the price fresh; the loan stays healthy.
+		run_to_block(due + grace);
+		assert!(!in_auction(loan), "not one block early");
+		run_to_block(due + grace + 1);
+		assert!(in_auction(loan));
+		let events = lending_events();
+		assert!(events.iter().any(|e| matches!(e, Event::LoanOverdue { loan: 0, .. })));
+		assert!(events.iter().any(|e| matches!(e, Event::AuctionStarted { loan: 0, .. })));
+		assert!(DueBuckets::<Test>::iter().next().is_none());
+	});
+}
+
+#[test]
+fn a_borrower_can_still_repay_in_the_last_block_of_the_grace_period() {
+	new_test_ext().execute_with(|| {
+		let pool = fixed_pool(&[KITTIES], 10_000 * UNIT);
+		nft(KITTIES, 0, &alice());
+		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
+		let loan = borrow(&alice(), pool, KITTIES, 0, 100 * UNIT, Some(7 * DAY));
+		run_to_block(1 + 7 * DAY + 24 * HOUR);
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, 1_000 * UNIT));
+		run_to_block(2 + 7 * DAY + 24 * HOUR);
+		assert!(Loans::<Test>::get(loan).is_none());
+	});
+}
+
+#[test]
+fn a_price_drop_makes_a_variable_loan_unhealthy_and_starts_an_auction() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS], 10_000 * UNIT);
+		nft(PUNKS, 0, &alice());
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		let loan = borrow(&alice(), pool, PUNKS, 0, 400 * UNIT, None);
+		run_to_block(5);
+		assert!(!in_auction(loan));
+		// 70% of 560 = 392 < 400.
+		set_price(PUNKS, 560 * UNIT, 560 * UNIT);
+		assert_eq!(PendingHealthChecks::<Test>::get().to_vec(), vec![PUNKS]);
+		run_to_block(6);
+		assert!(in_auction(loan));
+		assert!(lending_events().iter().any(|e| matches!(e, Event::LoanUnhealthy { loan: 0, .. })));
+	});
+}
+
+#[test]
+fn a_loan_at_health_factor_one_exactly_is_left_alone() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS], 10_000 * UNIT);
+		nft(PUNKS, 0, &alice());
+		nft(PUNKS, 1, &bob());
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		let exact = borrow(&alice(), pool, PUNKS, 0, 350 * UNIT, None);
+		let over = borrow(&bob(), pool, PUNKS, 1, 350 * UNIT + 7, None);
+		// 70% of 500 is exactly 350: HF = 1 for the first loan. Sweep in the same block, so
+		// no interest has accrued.
+		set_price(PUNKS, 500 * UNIT, 500 * UNIT);
+		NftLending::on_initialize(1);
+		assert!(!in_auction(exact));
+		assert!(in_auction(over));
+		check();
+	});
+}
+
+#[test]
+fn interest_alone_eventually_makes_a_loan_unhealthy_through_the_round_robin() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS], 1_000 * UNIT);
+		nft(PUNKS, 0, &alice());
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		// 400 of 1000 lent: HF = 700 / 400 = 1.75 and the price never changes, so no health
+		// check is queued. Years of interest later the debt passes 700.
+		let loan = borrow(&alice(), pool, PUNKS, 0, 400 * UNIT, None);
+		assert!(PendingHealthChecks::<Test>::get().is_empty());
+		let later = 12 * BLOCKS_PER_YEAR as u64;
+		// Jump there without running the blocks in between (the bucket cursors follow).
+		System::set_block_number(later);
+		NextDueBucket::<Test>::put(later);
+		NextAuctionBucket::<Test>::put(later);
+		assert!(debt_of(loan) > 700 * UNIT);
+		NftLending::on_initialize(later);
+		assert!(in_auction(loan));
+		check();
+	});
+}
+
+#[test]
+fn ten_thousand_open_loans_and_none_due_cost_the_same_sweep_as_ten() {
+	fn idle_sweep_weight(open: u32) -> frame_support::weights::Weight {
+		let mut weight = Default::default();
+		new_test_ext().execute_with(|| {
+			let pool = variable_pool(&[PUNKS], 100_000_000 * UNIT);
+			let params = CollectionParams { max_loans: 20_000, ..collection_params() };
+			assert_ok!(NftLending::update_collection(RuntimeOrigin::root(), pool, PUNKS, params));
+			set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+			for item in 0..open {
+				let owner = account(1 + (item % 8) as u8);
+				nft(PUNKS, item, &owner);
+				borrow(&owner, pool, PUNKS, item, UNIT, None);
+			}
+			PendingHealthChecks::<Test>::kill();
+			System::set_block_number(2);
+			weight = NftLending::on_initialize(2);
+		});
+		weight
+	}
+	let few = idle_sweep_weight(10);
+	let many = idle_sweep_weight(10_000);
+	assert_eq!(few, many, "the idle sweep does not grow with the number of loans");
+	assert_eq!(
+		few,
+		<() as WeightInfo>::sweep_base()
+			.saturating_add(<() as WeightInfo>::sweep_bucket().saturating_mul(2))
+			.saturating_add(<() as WeightInfo>::sweep_check().saturating_mul(4))
+	);
+}
+
+#[test]
+fn five_hundred_loans_due_in_one_block_are_processed_over_several_blocks_none_lost_none_twice() {
+	new_test_ext().execute_with(|| {
+		let pool = fixed_pool(&[KITTIES], 100_000_000 * UNIT);
+		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
+		let mut loans = Vec::new();
+		for item in 0..500u32 {
+			let owner = account(1 + (item % 4) as u8);
+			nft(KITTIES, item, &owner);
+			loans.push(borrow(&owner, pool, KITTIES, item, UNIT, Some(7 * DAY)));
+		}
+		let overdue_at = 1 + 7 * DAY + 24 * HOUR + 1;
+		assert_eq!(DueBuckets::<Test>::get(overdue_at).len(), 500);
+		System::set_block_number(overdue_at - 1);
+		let mut blocks = 0;
+		while loans.iter().any(|l| !in_auction(*l)) {
+			run_to_block(System::block_number() + 1);
+			blocks += 1;
+			assert!(blocks < 20, "the sweep keeps making progress");
+		}
+		assert!(blocks > 1, "the budget spreads the work over several blocks");
+		let started = lending_events()
+			.iter()
+			.filter(|e| matches!(e, Event::AuctionStarted { .. }))
+			.count();
+		assert_eq!(started, 500, "each loan is auctioned exactly once");
+		assert!(lending_events().iter().any(|e| matches!(e, Event::SweepIncomplete { .. })));
+		assert_eq!(Auctions::<Test>::iter().count(), 500);
+		check();
+	});
+}
+
+#[test]
+fn the_sweep_never_exceeds_its_budget() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS], 100_000_000 * UNIT);
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		for item in 0..300u32 {
+			let owner = account(1 + (item % 4) as u8);
+			nft(PUNKS, item, &owner);
+			borrow(&owner, pool, PUNKS, item, 400 * UNIT, None);
+		}
+		set_price(PUNKS, 100 * UNIT, 100 * UNIT);
+		for n in 2..10 {
+			System::set_block_number(n);
+			let used = NftLending::on_initialize(n);
+			assert!(used.all_lte(SweepBudget::get()), "block {n}: {used:?}");
+		}
+		check();
+	});
+}
+
+#[test]
+fn the_budget_fits_in_ten_percent_of_a_block() {
+	new_test_ext().execute_with(|| {
+		NftLending::integrity_test();
+	});
+}

@@ -1,0 +1,24 @@
+//! What the pallet needs from the rest of the runtime, as traits.
+
+use crate::types::FloorPrice;
+
+/// Floor prices of NFT collections, as the lending pallet reads them.
+///
+/// The runtime implements it on top of its oracle (`pallet-floor-price-oracle`); tests use a mock.
+pub trait FloorPriceProvider<CollectionId> {
+	/// The current price of `collection`, if it has ever been priced.
+	fn floor_price(collection: &CollectionId) -> Option<FloorPrice>;
+}
+
+/// Test and benchmark setups: make NFTs and prices exist.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, CollectionId, ItemId> {
+	/// A collection id that `mint_nft` mints into; the same for every call in one benchmark.
+	fn collection(index: u32) -> CollectionId;
+	/// Create the collection (if needed) and mint item `index` of it to `owner`.
+	fn mint_nft(collection: &CollectionId, index: u32, owner: &AccountId) -> ItemId;
+	/// Make `price` the collection's fresh spot and TWAP.
+	fn set_price(collection: &CollectionId, price: u128);
+	/// Make the collection refuse transfers of its items (a locked collection).
+	fn lock_collection(collection: &CollectionId);
+}

@@ -1,0 +1,458 @@
+//! The protocol's data: pools, collections, loans, auctions and the liquidation settings.
+
+use crate::math::Rate;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{pallet_prelude::*, traits::ConstU32, BoundedVec};
+use scale_info::TypeInfo;
+use sp_arithmetic::Perbill;
+
+/// Identifies a pool. Pools are numbered from 0 in order of creation.
+pub type PoolId = u32;
+/// Identifies a loan. Loans are numbered from 0 in order of creation and never reused.
+pub type LoanId = u64;
+/// Amounts of the native token, in its smallest unit.
+pub type Balance = u128;
+
+/// The borrow-rate curve of a pool: a kinked line in utilization.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct RateCurve {
+	/// APR at zero utilization.
+	pub base: Perbill,
+	/// APR added between 0% utilization and the kink.
+	pub slope1: Perbill,
+	/// APR added between the kink and 100% utilization (steep, so lenders can leave).
+	pub slope2: Perbill,
+	/// The kink `U*`, strictly between 0% and 100%.
+	pub optimal_utilization: Perbill,
+}
+
+impl Default for RateCurve {
+	/// SPEC defaults: base 2%, slope1 8%, slope2 100%, kink 70%.
+	fn default() -> Self {
+		Self {
+			base: Perbill::from_percent(2),
+			slope1: Perbill::from_percent(8),
+			slope2: Perbill::from_percent(100),
+			optimal_utilization: Perbill::from_percent(70),
+		}
+	}
+}
+
+impl RateCurve {
+	/// The kink lies between 1% and 99% (the curve divides by `U*` and by `1 - U*`).
+	pub fn is_valid(&self) -> bool {
+		self.optimal_utilization >= Perbill::from_percent(1) &&
+			self.optimal_utilization <= Perbill::from_percent(99)
+	}
+}
+
+/// Most loan terms a fixed-rate pool can offer.
+pub const MAX_TERMS: u32 = 8;
+
+/// Loan terms on offer, in blocks.
+pub type Terms<BlockNumber> = BoundedVec<BlockNumber, ConstU32<MAX_TERMS>>;
+
+/// How a pool charges interest: the dual rate (SPEC section 2).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum RateModel<BlockNumber> {
+	/// No due date; debt follows the pool's borrow index. Liquidation by health factor only.
+	Variable {
+		/// The borrow-rate curve.
+		curve: RateCurve,
+	},
+	/// The borrower picks a term; the APR at origination is locked for the loan's term.
+	Fixed {
+		/// The curve that prices each new loan (at utilization after the borrow).
+		curve: RateCurve,
+		/// Loan terms on offer, in blocks (at most `MAX_TERMS`).
+		terms: Terms<BlockNumber>,
+	},
+}
+
+impl<BlockNumber> RateModel<BlockNumber> {
+	/// The curve of either model.
+	pub fn curve(&self) -> &RateCurve {
+		match self {
+			Self::Variable { curve } | Self::Fixed { curve, .. } => curve,
+		}
+	}
+
+	/// Whether loans of this pool have terms.
+	pub fn is_fixed(&self) -> bool {
+		matches!(self, Self::Fixed { .. })
+	}
+}
+
+/// Whether a pool takes new business.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Default,
+)]
+pub enum PoolStatus {
+	/// Open for deposits and borrows.
+	#[default]
+	Active,
+	/// No new deposits or borrows; repay, bid, redeem, settle and withdraw still work.
+	Paused,
+}
+
+/// A pool's settings that governance chooses (`create_pool`, `set_pool_params`).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct PoolParams<BlockNumber> {
+	/// Variable or fixed rate, with its curve (and terms).
+	pub rate_model: RateModel<BlockNumber>,
+	/// Share of interest kept as the pool's reserve (default 20%).
+	pub reserve_factor: Perbill,
+	/// New borrows stop above this utilization (default 90%), so lenders can always leave.
+	pub max_utilization: Perbill,
+}
+
+/// The money of a pool, in integers. See `docs/pool-math.md`.
+///
+/// ```text
+/// debt       = variable debt + fixed debt + auction debt + bad_debt
+/// pool_value = cash + debt - reserve - bad_debt          (what lenders' shares are worth)
+/// ```
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Default,
+)]
+pub struct PoolLedger<BlockNumber> {
+	/// Idle tokens the pool owns (its account holds them, plus the existential deposit).
+	pub cash: Balance,
+	/// Part of the pool's value that belongs to the protocol, not to lenders.
+	pub reserve: Balance,
+	/// Claims of defaulted loans (auction ended without a bid) whose NFT is being sold with
+	/// `buy_defaulted`. Already booked as a loss; a sale brings money back to lenders.
+	pub bad_debt: Balance,
+	/// Shares of all lenders (plus the never-withdrawable minimum minted at the first deposit).
+	pub total_shares: Balance,
+	/// Variable loans: the borrow index (starts at 1, never falls).
+	pub borrow_index: Rate,
+	/// Variable loans: sum of their scaled debt.
+	pub scaled_debt: Balance,
+	/// Fixed loans: principal plus interest accrued so far, all loans together.
+	pub fixed_debt: Balance,
+	/// Fixed loans: sum of `principal * apr_parts_per_billion`.
+	pub fixed_rate_weight: Balance,
+	/// Fixed loans: fraction of a unit of interest carried between accruals.
+	pub fixed_interest_remainder: Balance,
+	/// Debt of loans in auction, frozen when their auction started.
+	pub auction_debt: Balance,
+	/// Block up to which interest has been accrued.
+	pub last_accrual: BlockNumber,
+}
+
+/// A lending pool.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct Pool<BlockNumber> {
+	/// Governance's settings.
+	pub params: PoolParams<BlockNumber>,
+	/// Active or paused.
+	pub status: PoolStatus,
+	/// Number of collections listed (or removed with loans still open).
+	pub collections: u32,
+	/// The money.
+	pub ledger: PoolLedger<BlockNumber>,
+}
+
+/// Risk numbers of one collection in one pool (SPEC section 4).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct CollectionParams {
+	/// Highest borrow at origination as a share of the valuation (default 40%).
+	pub ltv: Perbill,
+	/// Used in the health factor; must be above `ltv` (default 70%).
+	pub liquidation_threshold: Perbill,
+	/// Total debt this collection may carry in the pool.
+	pub debt_ceiling: Balance,
+	/// Open loans this collection may have in the pool.
+	pub max_loans: u32,
+	/// Share of the debt that goes to the pool's reserve when a loan is liquidated (default 5%).
+	pub liquidation_penalty: Perbill,
+}
+
+/// Whether a collection takes new loans in a pool.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum ListingStatus {
+	/// Takes new loans.
+	Listed,
+	/// Removed by governance: no new loans; open loans run on.
+	Removed,
+}
+
+/// A collection as a pool sees it: governance's numbers and what is lent against it.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct PoolCollection {
+	/// The risk numbers for new loans.
+	pub params: CollectionParams,
+	/// Listed or removed.
+	pub status: ListingStatus,
+	/// Open loans (active or in auction) on this collection in the pool.
+	pub open_loans: u32,
+	/// Variable loans: scaled debt on this collection.
+	pub scaled_debt: Balance,
+	/// Fixed loans: principal on this collection (the ceiling counts principal for fixed loans;
+	/// their interest is bounded by the term).
+	pub fixed_principal: Balance,
+}
+
+/// What a loan owes and how, by rate model.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum LoanDebt<BlockNumber> {
+	/// Owes `scaled_debt * borrow_index`.
+	Variable {
+		/// Debt divided by the pool's borrow index.
+		scaled_debt: Balance,
+	},
+	/// Owes `principal + unpaid_interest + simple interest since interest_since`.
+	Fixed {
+		/// Principal outstanding.
+		principal: Balance,
+		/// Interest accrued before `interest_since` and not paid yet (after a partial repay).
+		unpaid_interest: Balance,
+		/// APR locked for this term.
+		apr: Rate,
+		/// Block from which simple interest runs.
+		interest_since: BlockNumber,
+		/// Length of the term, in blocks.
+		term: BlockNumber,
+		/// Last block of the term.
+		due: BlockNumber,
+		/// First block at which the loan is overdue (due + grace period + 1); the loan is filed
+		/// in this block's due bucket (or the first later one with room).
+		overdue_at: BlockNumber,
+		/// The due bucket the loan is filed in.
+		due_bucket: BlockNumber,
+	},
+}
+
+/// Where a loan is in its life. Closed loans are removed from storage.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum LoanState<BlockNumber> {
+	/// Running: can be repaid (and extended / borrowed more).
+	Active,
+	/// Overdue or unhealthy: its NFT is being auctioned (see `Auctions`).
+	InAuction,
+	/// The auction ended without a bid: the loss is booked and the NFT is for sale with
+	/// `buy_defaulted` at a falling price.
+	Defaulted {
+		/// Block the sale started.
+		since: BlockNumber,
+		/// Sale price at `since` (the valuation when the auction started).
+		start_price: Balance,
+		/// The unpaid claim (counted in the pool's `bad_debt` until the NFT sells).
+		claim: Balance,
+		/// Whether the NFT is held by the pool account (`false`: still locked at the borrower,
+		/// because its collection would not let it move).
+		held_by_pool: bool,
+	},
+}
+
+/// A loan on one pledged NFT.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct Loan<AccountId, CollectionId, ItemId, BlockNumber> {
+	/// The pool that lent.
+	pub pool: PoolId,
+	/// Who borrowed (and owns the pledged NFT).
+	pub borrower: AccountId,
+	/// Collection of the pledged NFT.
+	pub collection: CollectionId,
+	/// The pledged NFT.
+	pub item: ItemId,
+	/// Liquidation threshold at origination (kept for the loan's life).
+	pub liquidation_threshold: Perbill,
+	/// Liquidation penalty at origination (kept for the loan's life).
+	pub liquidation_penalty: Perbill,
+	/// What it owes.
+	pub debt: LoanDebt<BlockNumber>,
+	/// Where it is in its life.
+	pub state: LoanState<BlockNumber>,
+	/// Block it was opened.
+	pub opened_at: BlockNumber,
+}
+
+/// Why a loan went to auction.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum LiquidationReason {
+	/// A fixed loan passed its due block and grace period.
+	Overdue,
+	/// The health factor fell below 1.
+	Unhealthy,
+}
+
+/// An English auction of a liquidated loan's NFT.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct Auction<AccountId, BlockNumber> {
+	/// The loan's debt when the auction started (frozen: no interest during the auction).
+	pub debt: Balance,
+	/// Liquidation penalty owed on top of the debt (to the reserve).
+	pub penalty: Balance,
+	/// Valuation (TWAP) when the auction started.
+	pub valuation: Balance,
+	/// Why the loan was liquidated.
+	pub reason: LiquidationReason,
+	/// Block the auction started.
+	pub started_at: BlockNumber,
+	/// Bids are taken while the block number is below this; then the auction can be settled.
+	pub ends_at: BlockNumber,
+	/// Anti-snipe extensions never push `ends_at` past this.
+	pub max_ends_at: BlockNumber,
+	/// The auction-end bucket this auction is filed in.
+	pub end_bucket: BlockNumber,
+	/// The borrower may redeem while the block number is below this.
+	pub redeem_until: BlockNumber,
+	/// Fine the borrower pays on top of the debt to redeem.
+	pub redeem_fine: Balance,
+	/// The first bidder (receives the redeem fine if the borrower redeems).
+	pub first_bidder: Option<AccountId>,
+	/// The best bid so far and who holds it.
+	pub best_bid: Option<(AccountId, Balance)>,
+}
+
+/// Liquidation settings, one set for the whole protocol (governance: `set_liquidation_config`).
+///
+/// An open loan keeps the grace period it started with (its `overdue_at` is fixed at
+/// origination); an auction keeps the durations it started with.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct LiquidationConfig<BlockNumber> {
+	/// Blocks after the due block before a fixed loan is overdue (default 24 h).
+	pub grace_period: BlockNumber,
+	/// Length of an auction (default 24 h).
+	pub auction_duration: BlockNumber,
+	/// A bid this close to the end extends it by this much (default 1 h).
+	pub extension_window: BlockNumber,
+	/// Extensions never add more than this to the original end (default 6 h).
+	pub max_extension: BlockNumber,
+	/// The borrower may redeem during this many blocks after the auction starts (default 4 h).
+	pub redeem_period: BlockNumber,
+	/// Fine for redeeming, as a share of the debt (default 5%).
+	pub redeem_fine: Perbill,
+	/// The first bid may be this far below the valuation (default 10%).
+	pub first_bid_discount: Perbill,
+	/// Each bid beats the previous by at least this share of the debt (default 1%).
+	pub bid_increment: Perbill,
+	/// A defaulted NFT's price falls from its valuation to the floor over this many blocks
+	/// (default 3 days).
+	pub default_sale_duration: BlockNumber,
+	/// The defaulted NFT's lowest price, as a share of its valuation (default 20%).
+	pub default_sale_floor: Perbill,
+}
+
+/// A price of a collection as the oracle reports it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct FloorPrice {
+	/// Latest guarded median of the feeders.
+	pub spot: Balance,
+	/// Time-weighted average of the spot over the oracle's window.
+	pub twap: Balance,
+	/// Whether the price is recent enough to lend against.
+	pub fresh: bool,
+}
+
+impl<BlockNumber> PoolLedger<BlockNumber> {
+	/// Variable loans' debt now: `scaled_debt * borrow_index`, rounded up.
+	pub fn variable_debt(&self) -> Balance {
+		crate::math::interest::debt_from_scaled(self.scaled_debt, self.borrow_index).unwrap_or(Balance::MAX)
+	}
+
+	/// What borrowers of running loans and auctions owe: the debt interest accrues on or that
+	/// auctions will pay back.
+	pub fn live_debt(&self) -> Balance {
+		self.variable_debt().saturating_add(self.fixed_debt).saturating_add(self.auction_debt)
+	}
+
+	/// `debt` of SPEC section 3: live debt plus claims in default.
+	pub fn debt(&self) -> Balance {
+		self.live_debt().saturating_add(self.bad_debt)
+	}
+
+	/// What lenders' shares are worth: `cash + debt - reserve - bad_debt`.
+	pub fn pool_value(&self) -> Balance {
+		self.cash
+			.saturating_add(self.debt())
+			.saturating_sub(self.reserve)
+			.saturating_sub(self.bad_debt)
+	}
+
+	/// `debt / (debt + cash)` over live debt.
+	pub fn utilization(&self) -> Perbill {
+		crate::math::rates::utilization(self.live_debt(), self.cash)
+	}
+}
+

@@ -1,0 +1,78 @@
+//! The one place that values a loan: what it owes now and how healthy it is.
+
+#[allow(unused_imports)]
+use crate::traits::FloorPriceProvider as _;
+#[allow(unused_imports)]
+use frame_support::traits::Get as _;
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
+use crate::{
+	blocks,
+	math::{interest, valuation, Rate},
+	pallet::*,
+	types::*,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+
+/// A loan measured now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LoanValue {
+	/// What the loan owes now (rounded up).
+	pub debt: Balance,
+	/// The health valuation of its NFT: the collection's TWAP (0 without a price).
+	pub valuation: Balance,
+	/// `valuation * threshold / debt`; `None` when nothing is owed.
+	pub health_factor: Option<Rate>,
+	/// Health factor below 1.
+	pub liquidatable: bool,
+}
+
+impl<T: Config> Pallet<T> {
+	/// What an active loan owes now, given its pool's ledger accrued to now. Rounded up.
+	pub(crate) fn active_debt(loan: &LoanOf<T>, ledger: &PoolLedger<BlockNumberFor<T>>) -> Balance {
+		match &loan.debt {
+			LoanDebt::Variable { scaled_debt } =>
+				interest::debt_from_scaled(*scaled_debt, ledger.borrow_index).unwrap_or(Balance::MAX),
+			LoanDebt::Fixed { principal, unpaid_interest, apr, interest_since, .. } => {
+				let now = frame_system::Pallet::<T>::block_number();
+				let elapsed = blocks(now.saturating_sub(*interest_since));
+				let running = interest::simple_interest(
+					*principal,
+					*apr,
+					elapsed,
+					T::BlocksPerYear::get() as u64,
+				)
+				.unwrap_or(Balance::MAX);
+				principal.saturating_add(*unpaid_interest).saturating_add(running)
+			},
+		}
+	}
+
+	/// The valuation the health factor uses: the TWAP, whether fresh or not (a stale price
+	/// stops new borrowing, but open loans keep being watched at the last known price).
+	pub(crate) fn health_valuation(collection: &T::CollectionId) -> Balance {
+		T::Prices::floor_price(collection).map(|p| p.twap).unwrap_or_default()
+	}
+
+	/// Value an active loan against its pool's ledger accrued to now.
+	pub(crate) fn value_loan(
+		loan: &LoanOf<T>,
+		ledger: &PoolLedger<BlockNumberFor<T>>,
+	) -> LoanValue {
+		let debt = Self::active_debt(loan, ledger);
+		let valuation = Self::health_valuation(&loan.collection);
+		LoanValue {
+			debt,
+			valuation,
+			health_factor: valuation::health_factor(valuation, loan.liquidation_threshold, debt),
+			liquidatable: valuation::is_liquidatable(valuation, loan.liquidation_threshold, debt),
+		}
+	}
+
+	/// The valuation a new borrow is measured against: `min(spot, twap)` of a fresh price.
+	pub(crate) fn borrow_valuation(collection: &T::CollectionId) -> Result<Balance, Error<T>> {
+		let price = T::Prices::floor_price(collection).ok_or(Error::<T>::NoPrice)?;
+		frame_support::ensure!(price.fresh, Error::<T>::StalePrice);
+		Ok(valuation::borrow_valuation(price.spot, price.twap))
+	}
+}
