@@ -1,0 +1,36 @@
+//! Block production (Aura), finality (GRANDPA) and the block timestamp.
+
+use frame_support::traits::{ConstBool, ConstU32, ConstU64};
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+
+use crate::{Aura, Runtime, RuntimeEvent, SLOT_DURATION};
+
+/// At most this many block authors and finality voters.
+pub type MaxAuthorities = ConstU32<32>;
+
+impl pallet_timestamp::Config for Runtime {
+	/// Milliseconds since the unix epoch.
+	type Moment = u64;
+	type OnTimestampSet = Aura;
+	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	type WeightInfo = ();
+}
+
+impl pallet_aura::Config for Runtime {
+	type AuthorityId = AuraId;
+	type DisabledValidators = ();
+	type MaxAuthorities = MaxAuthorities;
+	type AllowMultipleBlocksPerSlot = ConstBool<false>;
+	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+}
+
+impl pallet_grandpa::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type MaxAuthorities = MaxAuthorities;
+	type MaxNominators = ConstU32<0>;
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	// No staking, so no equivocation reports.
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
+}
