@@ -1,0 +1,15 @@
+//! nft-lending-node: the solochain node (Aura + GRANDPA) of the NFT lending appchain.
+#![warn(missing_docs)]
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod chain_spec;
+mod cli;
+mod command;
+mod price_feed;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+	command::run()
+}
