@@ -1,0 +1,94 @@
+//! Feeders' submissions: the checks of `submit_floor_prices` and the hand-over to
+//! `pallet-oracle`. The off-chain worker runs the same checks before it sends anything.
+
+use alloc::collections::btree_set::BTreeSet;
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{Contains, SortedMembers},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_oracle::DataFeeder;
+use sp_runtime::traits::Saturating;
+
+use crate::{guard, Config, Error, Event, FeederRecord, FeederSubmissions, FloorPrices, Pallet};
+
+impl<T: Config> Pallet<T> {
+	/// Checks a whole submission, then stores it: nothing changes unless every value passes.
+	pub(crate) fn do_submit_floor_prices(
+		feeder: T::AccountId,
+		prices: BoundedVec<(T::CollectionId, u128), T::MaxFeedsPerSubmission>,
+		observed_at: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::ensure_feeder(&feeder)?;
+		Self::ensure_new_observation(&feeder, observed_at, now)?;
+		ensure!(!prices.is_empty(), Error::<T>::NothingSubmitted);
+		Self::ensure_distinct_collections(&prices)?;
+		for (collection, price) in prices.iter() {
+			Self::ensure_acceptable_price(collection, *price, now)?;
+		}
+
+		FeederSubmissions::<T>::insert(&feeder, FeederRecord { submitted_in: now, observed_at });
+		for (collection, price) in prices.iter() {
+			// pallet-oracle stores the value, recombines the median and calls our `OnNewData`.
+			T::Feeds::feed_value(Some(feeder.clone()), *collection, *price)?;
+		}
+		Self::deposit_event(Event::FloorPricesSubmitted {
+			feeder,
+			observed_at,
+			count: prices.len() as u32,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn ensure_feeder(who: &T::AccountId) -> Result<(), Error<T>> {
+		ensure!(T::Feeders::contains(who), Error::<T>::NotAFeeder);
+		Ok(())
+	}
+
+	/// One accepted submission per feeder per block, observations strictly in order, none from
+	/// the future and none already stale.
+	pub(crate) fn ensure_new_observation(
+		feeder: &T::AccountId,
+		observed_at: BlockNumberFor<T>,
+		now: BlockNumberFor<T>,
+	) -> Result<(), Error<T>> {
+		ensure!(observed_at <= now, Error::<T>::FutureObservation);
+		ensure!(
+			observed_at.saturating_add(T::MaxPriceAge::get()) >= now,
+			Error::<T>::ObservationTooOld
+		);
+		if let Some(last) = FeederSubmissions::<T>::get(feeder) {
+			ensure!(last.submitted_in != now, Error::<T>::AlreadySubmittedThisBlock);
+			ensure!(observed_at > last.observed_at, Error::<T>::OutOfOrder);
+		}
+		Ok(())
+	}
+
+	fn ensure_distinct_collections(prices: &[(T::CollectionId, u128)]) -> Result<(), Error<T>> {
+		let mut seen = BTreeSet::new();
+		for (collection, _) in prices {
+			ensure!(seen.insert(*collection), Error::<T>::DuplicateCollection);
+		}
+		Ok(())
+	}
+
+	/// The rules one reported value must pass: a tracked collection, a non-zero price not above
+	/// `MaxFloorPrice` and, while the spot is fresh, within `AbsurdFactor` of it.
+	pub(crate) fn ensure_acceptable_price(
+		collection: &T::CollectionId,
+		price: u128,
+		now: BlockNumberFor<T>,
+	) -> Result<(), Error<T>> {
+		ensure!(T::Collections::contains(collection), Error::<T>::CollectionNotTracked);
+		ensure!(price > 0, Error::<T>::ZeroPrice);
+		ensure!(price <= T::MaxFloorPrice::get(), Error::<T>::PriceTooHigh);
+		if let Some(state) = FloorPrices::<T>::get(collection) {
+			let absurd = Self::is_fresh(state.updated_at, now)
+				&& guard::is_absurd(price, state.spot, T::AbsurdFactor::get());
+			ensure!(!absurd, Error::<T>::AbsurdPrice);
+		}
+		Ok(())
+	}
+}
