@@ -5,10 +5,7 @@
 //! ```
 
 use super::Rate;
-use sp_arithmetic::{
-	traits::{Bounded, Saturating},
-	FixedPointNumber, Perbill,
-};
+use sp_arithmetic::{traits::Bounded, FixedPointNumber, Perbill};
 
 /// The value a new borrow is measured against: the lower of spot and TWAP.
 pub fn borrow_valuation(spot: u128, twap: u128) -> u128 {
@@ -25,9 +22,13 @@ pub fn health_factor(valuation: u128, threshold: Perbill, debt: u128) -> Option<
 	if debt == 0 {
 		return None;
 	}
-	// threshold * valuation / debt, exactly: (threshold_parts * valuation) / (10^9 * debt).
-	let covered = Rate::checked_from_rational(valuation, debt).unwrap_or_else(Rate::max_value);
-	Some(covered.saturating_mul(Rate::from_perbill(threshold)))
+	// valuation * threshold / debt in one rounding: inner units are 10^-18, a Perbill part 10^-9.
+	let threshold_inner = threshold.deconstruct() as u128 * 1_000_000_000;
+	Some(
+		super::mul_div(valuation, threshold_inner, debt, sp_arithmetic::per_things::Rounding::Down)
+			.map(Rate::from_inner)
+			.unwrap_or_else(Rate::max_value),
+	)
 }
 
 /// Whether the health factor is below one, decided exactly in integers:

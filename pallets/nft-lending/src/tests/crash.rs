@@ -3,7 +3,7 @@
 //! after every block.
 
 use super::*;
-use crate::Event;
+use crate::{views::LoanStatus, Event};
 use frame_support::assert_ok;
 
 #[test]
@@ -35,11 +35,15 @@ fn a_fifty_percent_crash_over_a_day_liquidates_every_loan_and_books_losses_exact
 			assert_eq!(Loans::<Test>::get(loan).unwrap().state, LoanState::InAuction);
 		}
 
-		// Half the auctions get a bid at 90% of 250; the rest get none.
-		let first_bid = 225 * UNIT;
+		// Half the auctions get their minimum first bid (90% of the valuation when the auction
+		// started, or the debt if lower); the rest get none.
 		for (i, loan) in loans.iter().enumerate() {
 			if i % 2 == 0 {
-				assert_ok!(NftLending::bid(RuntimeOrigin::signed(eve()), *loan, first_bid));
+				let LoanStatus::InAuction { min_bid, .. } = NftLending::loan_info(*loan).unwrap().status
+				else {
+					panic!("in auction")
+				};
+				assert_ok!(NftLending::bid(RuntimeOrigin::signed(eve()), *loan, min_bid));
 			}
 		}
 		let last_end = loans.iter().map(|l| Auctions::<Test>::get(l).unwrap().ends_at).max().unwrap();

@@ -108,7 +108,7 @@ fn ten_thousand_open_loans_and_none_due_cost_the_same_sweep_as_ten() {
 	fn idle_sweep_weight(open: u32) -> frame_support::weights::Weight {
 		let mut weight = Default::default();
 		new_test_ext().execute_with(|| {
-			let pool = variable_pool(&[PUNKS], 100_000_000 * UNIT);
+			let pool = variable_pool(&[PUNKS], 5_000_000 * UNIT);
 			let params = CollectionParams { max_loans: 20_000, ..collection_params() };
 			assert_ok!(NftLending::update_collection(RuntimeOrigin::root(), pool, PUNKS, params));
 			set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
@@ -137,7 +137,7 @@ fn ten_thousand_open_loans_and_none_due_cost_the_same_sweep_as_ten() {
 #[test]
 fn five_hundred_loans_due_in_one_block_are_processed_over_several_blocks_none_lost_none_twice() {
 	new_test_ext().execute_with(|| {
-		let pool = fixed_pool(&[KITTIES], 100_000_000 * UNIT);
+		let pool = fixed_pool(&[KITTIES], 5_000_000 * UNIT);
 		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
 		let mut loans = Vec::new();
 		for item in 0..500u32 {
@@ -169,7 +169,7 @@ fn five_hundred_loans_due_in_one_block_are_processed_over_several_blocks_none_lo
 #[test]
 fn the_sweep_never_exceeds_its_budget() {
 	new_test_ext().execute_with(|| {
-		let pool = variable_pool(&[PUNKS], 100_000_000 * UNIT);
+		let pool = variable_pool(&[PUNKS], 5_000_000 * UNIT);
 		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
 		for item in 0..300u32 {
 			let owner = account(1 + (item % 4) as u8);
