@@ -8,7 +8,7 @@ use crate::{pallet::*, traits::BenchmarkHelper as _};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{Get, SortedMembers},
+	traits::{EnsureOrigin, Get, SortedMembers},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};

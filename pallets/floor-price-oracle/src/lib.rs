@@ -100,6 +100,12 @@ pub use weights::WeightInfo;
 
 use sp_core::crypto::KeyTypeId;
 
+/// One submission's prices: `(collection, floor price in smallest units)`.
+pub type SubmittedPrices<T> = frame_support::BoundedVec<
+	(<T as Config>::CollectionId, u128),
+	<T as Config>::MaxFeedsPerSubmission,
+>;
+
 /// Keystore key type of feeder keys: `flor`.
 pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"flor");
 
@@ -402,7 +408,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::submit_floor_prices(prices.len() as u32))]
 		pub fn submit_floor_prices(
 			origin: OriginFor<T>,
-			prices: BoundedVec<(T::CollectionId, u128), T::MaxFeedsPerSubmission>,
+			prices: SubmittedPrices<T>,
 			observed_at: BlockNumberFor<T>,
 		) -> DispatchResultWithPostInfo {
 			let feeder = ensure_signed(origin)?;

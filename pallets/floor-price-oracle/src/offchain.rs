@@ -23,7 +23,7 @@ use sp_runtime::{
 	traits::SaturatedConversion,
 };
 
-use crate::{Call, Config, FeederSubmissions, Pallet, LOG_TARGET};
+use crate::{Call, Config, FeederSubmissions, Pallet, SubmittedPrices, LOG_TARGET};
 use frame_support::traits::SortedMembers;
 
 /// Persistent off-chain local storage key holding the price source URL, as raw UTF-8 bytes.
@@ -251,9 +251,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Fetches and parses the source, and keeps the prices the chain would accept now, at most
 	/// `MaxFeedsPerSubmission` of them (rotating with the block number when there are more).
-	fn fetch_acceptable_prices(
-		now: BlockNumberFor<T>,
-	) -> Result<BoundedVec<(T::CollectionId, u128), T::MaxFeedsPerSubmission>, FetchFailure> {
+	fn fetch_acceptable_prices(now: BlockNumberFor<T>) -> Result<SubmittedPrices<T>, FetchFailure> {
 		let url = source_url().map_err(FetchFailure::Fetch)?;
 		let body = fetch(&url, T::HttpTimeoutMillis::get()).map_err(FetchFailure::Fetch)?;
 		let snapshot = parse_snapshot(&body).map_err(FetchFailure::Parse)?;

@@ -11,13 +11,16 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_oracle::DataFeeder;
 use sp_runtime::traits::Saturating;
 
-use crate::{guard, Config, Error, Event, FeederRecord, FeederSubmissions, FloorPrices, Pallet};
+use crate::{
+	guard, Config, Error, Event, FeederRecord, FeederSubmissions, FloorPrices, Pallet,
+	SubmittedPrices,
+};
 
 impl<T: Config> Pallet<T> {
 	/// Checks a whole submission, then stores it: nothing changes unless every value passes.
 	pub(crate) fn do_submit_floor_prices(
 		feeder: T::AccountId,
-		prices: BoundedVec<(T::CollectionId, u128), T::MaxFeedsPerSubmission>,
+		prices: SubmittedPrices<T>,
 		observed_at: BlockNumberFor<T>,
 	) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
