@@ -49,7 +49,7 @@ e2e_tests() {
 	p2p_port="$(free_port)"
 	feed_port="$(free_port)"
 	"$NODE_BIN" --dev --tmp --no-telemetry --no-prometheus --no-mdns \
-		--rpc-port "$rpc_port" --port "$p2p_port" \
+		--rpc-port "$rpc_port" \
 		--listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" \
 		--demo-price-feed "127.0.0.1:$feed_port" >"$node_log" 2>&1 &
 	node_pid=$!

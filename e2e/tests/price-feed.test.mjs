@@ -34,7 +34,7 @@ test('the demo feed serves a floor price for each demo collection', async () => 
   }
 });
 
-test('a crash scenario lowers prices and normal restores them', async () => {
+test('the crash and normal scenarios are switched over HTTP', async () => {
   const base = new URL(PRICE_FEED_URL);
   const crash = await fetch(new URL('/scenario/crash?collection=2', base), { method: 'POST' });
   assert.equal(crash.status, 200);

@@ -22,6 +22,7 @@ pub mod configs;
 pub mod demo_nfts;
 pub mod genesis_config_presets;
 
+use alloc::vec::Vec;
 use sp_runtime::{
 	generic, impl_opaque_keys,
 	traits::{BlakeTwo256, IdentifyAccount, Verify},

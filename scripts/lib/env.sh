@@ -8,6 +8,9 @@ export REPO_ROOT
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/nft-lending/target}"
 NODE_BIN="$CARGO_TARGET_DIR/release/nft-lending-node"
 export NODE_BIN
+# The build directory is outside the clone: tell substrate-wasm-builder where the workspace (and
+# its Cargo.lock) is, so that the wasm runtime is built with the locked versions.
+export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
 
 # Name of the rustup toolchain scripts/setup.sh links when the pinned toolchain has no wasm
 # target (see there).
