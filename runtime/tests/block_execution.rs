@@ -1,0 +1,109 @@
+//! A block executes on top of the development genesis: the timestamp inherent, a signed balance
+//! transfer and a signed NFT transfer of a demo item.
+
+mod common;
+
+use codec::Encode;
+use common::new_test_ext;
+use nft_lending_runtime::{
+	Balances, Executive, Header, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, System,
+	TxExtension, UncheckedExtrinsic, SLOT_DURATION, UNIT, VERSION,
+};
+use sp_consensus_aura::{Slot, AURA_ENGINE_ID};
+use sp_genesis_builder::DEV_RUNTIME_PRESET;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{
+	generic::{Digest, DigestItem, Era},
+	traits::Header as _,
+};
+
+/// A transaction signed by `signer` with the runtime's transaction extensions, immortal.
+fn signed(signer: Sr25519Keyring, nonce: u32, call: RuntimeCall) -> UncheckedExtrinsic {
+	let genesis_hash = System::block_hash(0);
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let payload = SignedPayload::from_raw(
+		call.clone(),
+		extension.clone(),
+		(
+			(),
+			VERSION.spec_version,
+			VERSION.transaction_version,
+			genesis_hash,
+			genesis_hash,
+			(),
+			(),
+			(),
+			None,
+			(),
+		),
+	);
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	UncheckedExtrinsic::new_signed(call, signer.to_account_id().into(), signature.into(), extension)
+}
+
+#[test]
+fn a_block_with_a_transfer_and_an_nft_transfer_executes_on_the_dev_genesis() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice;
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let bob_before = Balances::free_balance(&bob);
+
+		// Block 1 in some slot, authored by the only authority (Alice).
+		let now: u64 = 1_767_225_600_000;
+		let slot = Slot::from(now / SLOT_DURATION);
+		let digest = Digest { logs: vec![DigestItem::PreRuntime(AURA_ENGINE_ID, slot.encode())] };
+		let header =
+			Header::new(1, Default::default(), Default::default(), System::block_hash(0), digest);
+		Executive::initialize_block(&header);
+
+		let timestamp =
+			UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
+				now,
+			}));
+		let transfer = signed(
+			alice,
+			0,
+			RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+				dest: bob.clone().into(),
+				value: 10 * UNIT,
+			}),
+		);
+		// Item 0 of the Polkadot Punks belongs to Alice at genesis.
+		let nft_transfer = signed(
+			alice,
+			1,
+			RuntimeCall::Nfts(pallet_nfts::Call::transfer {
+				collection: 0,
+				item: 0,
+				dest: bob.clone().into(),
+			}),
+		);
+		for extrinsic in [timestamp, transfer, nft_transfer] {
+			Executive::apply_extrinsic(extrinsic)
+				.expect("valid transaction")
+				.expect("dispatch succeeds");
+		}
+		let header = Executive::finalize_block();
+		assert_eq!(*header.number(), 1);
+
+		assert_eq!(Balances::free_balance(&bob), bob_before + 10 * UNIT);
+		assert_eq!(pallet_nfts::Pallet::<Runtime>::owner(0, 0), Some(bob.clone()));
+		assert!(System::events().iter().any(|record| matches!(
+			&record.event,
+			RuntimeEvent::Balances(pallet_balances::Event::Transfer { to, amount, .. })
+				if *to == bob && *amount == 10 * UNIT
+		)));
+		assert_eq!(pallet_timestamp::Now::<Runtime>::get(), now);
+	});
+}

@@ -1,0 +1,51 @@
+//! Helpers shared by the runtime tests: genesis from the presets, as the node builds it.
+
+#![allow(dead_code)]
+
+use nft_lending_runtime::{genesis_config_presets, BuildStorage, RuntimeGenesisConfig};
+use serde_json::Value;
+use sp_genesis_builder::PresetId;
+
+/// The JSON patch of preset `name`, exactly as the runtime's `GenesisBuilder` API returns it.
+pub fn preset_patch(name: &str) -> Value {
+	let bytes = genesis_config_presets::get_preset(&PresetId::from(name))
+		.unwrap_or_else(|| panic!("the runtime has a preset named {name}"));
+	serde_json::from_slice(&bytes).expect("presets are JSON")
+}
+
+/// The full genesis config of preset `name`: the patch applied on the default config, as the
+/// node does for a chain spec.
+pub fn genesis_config(name: &str) -> RuntimeGenesisConfig {
+	let mut config =
+		serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config is JSON");
+	merge(&mut config, preset_patch(name));
+	serde_json::from_value(config)
+		.unwrap_or_else(|e| panic!("preset {name} is a valid genesis config: {e}"))
+}
+
+/// State right after genesis of preset `name`, with block 0's events cleared.
+pub fn new_test_ext(name: &str) -> sp_io::TestExternalities {
+	let storage = genesis_config(name)
+		.build_storage()
+		.unwrap_or_else(|e| panic!("preset {name} builds into storage: {e}"));
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| nft_lending_runtime::System::reset_events());
+	ext
+}
+
+/// The names of all presets.
+pub fn preset_names() -> Vec<String> {
+	genesis_config_presets::preset_names()
+}
+
+/// Applies a JSON patch: objects merge key by key, anything else replaces.
+fn merge(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(Value::Null), value);
+			}
+		}
+		(base, patch) => *base = patch,
+	}
+}
