@@ -1,5 +1,7 @@
 //! nft-lending-node: the solochain node (Aura + GRANDPA) of the NFT lending appchain.
 #![warn(missing_docs)]
+// Substrate's node APIs (sc-cli, sc-service) return their own large error types.
+#![allow(clippy::result_large_err)]
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
