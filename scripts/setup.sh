@@ -56,7 +56,7 @@ setup_wasm_fallback_toolchain() {
 	if [ ! -e /usr/bin/rust-lld ]; then
 		apt_install "$(basename "$(readlink /usr/bin/rust-lld)")"
 	fi
-	if ! rustup toolchain list | grep -q "^$WASM_FALLBACK_TOOLCHAIN"; then
+	if ! wasm_fallback_toolchain_linked; then
 		rustup toolchain link "$WASM_FALLBACK_TOOLCHAIN" /usr
 	fi
 

@@ -29,10 +29,18 @@ pinned_toolchain_builds_wasm() {
 		&& [ -d "$sysroot/lib/rustlib/src/rust/library" ]
 }
 
+# True when the fallback toolchain is linked. (No `rustup ... | grep -q`: with pipefail, grep
+# closing the pipe early makes the pipeline fail.)
+wasm_fallback_toolchain_linked() {
+	local toolchains
+	toolchains="$(rustup toolchain list 2>/dev/null)" || return 1
+	grep -q "^$WASM_FALLBACK_TOOLCHAIN" <<<"$toolchains"
+}
+
 # Points substrate-wasm-builder at the fallback toolchain when the pinned one cannot build wasm.
 use_wasm_toolchain() {
 	if [ -z "${WASM_BUILD_TOOLCHAIN:-}" ] && ! pinned_toolchain_builds_wasm \
-		&& rustup toolchain list 2>/dev/null | grep -q "^$WASM_FALLBACK_TOOLCHAIN"; then
+		&& wasm_fallback_toolchain_linked; then
 		export WASM_BUILD_TOOLCHAIN="$WASM_FALLBACK_TOOLCHAIN"
 	fi
 }
