@@ -37,9 +37,9 @@ weights_file() {
 for pallet in "${PALLETS[@]}"; do
 	output="$(weights_file "$pallet")"
 	log "Benchmarking $pallet -> $output"
+	# The node's own runtime (built with the benchmarks), genesis from its `development` preset.
 	"$NODE_BIN" benchmark pallet \
-		--runtime "$CARGO_TARGET_DIR/release/wbuild/nft-lending-runtime/nft_lending_runtime.compact.compressed.wasm" \
-		--genesis-builder-preset development \
+		--chain dev --genesis-builder runtime --genesis-builder-preset development \
 		--pallet "$pallet" --extrinsic '*' \
 		--steps "$STEPS" --repeat "$REPEAT" \
 		--output "$output"
