@@ -7,16 +7,9 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
+use crate::{blocks, math::auction, pallet::*, types::*};
 #[allow(unused_imports)]
 use frame_support::traits::Get as _;
-#[allow(unused_imports)]
-use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
-use crate::{
-	blocks,
-	math::auction,
-	pallet::*,
-	types::*,
-};
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
@@ -26,6 +19,8 @@ use frame_support::{
 		tokens::{nonfungibles_v2::Transfer, Fortitude, Precision, Preservation, Restriction},
 	},
 };
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 use sp_runtime::SaturatedConversion;
 
 impl<T: Config> Pallet<T> {
@@ -79,11 +74,9 @@ impl<T: Config> Pallet<T> {
 
 		Self::deposit_event(match reason {
 			LiquidationReason::Overdue => Event::LoanOverdue { loan: loan_id, debt: value.debt },
-			LiquidationReason::Unhealthy => Event::LoanUnhealthy {
-				loan: loan_id,
-				debt: value.debt,
-				valuation: value.valuation,
-			},
+			LiquidationReason::Unhealthy => {
+				Event::LoanUnhealthy { loan: loan_id, debt: value.debt, valuation: value.valuation }
+			}
 		});
 		Self::deposit_event(Event::AuctionStarted {
 			loan: loan_id,
@@ -97,13 +90,19 @@ impl<T: Config> Pallet<T> {
 		Ok(true)
 	}
 
-	pub(crate) fn do_bid(bidder: &T::AccountId, loan_id: LoanId, amount: Balance) -> DispatchResult {
+	pub(crate) fn do_bid(
+		bidder: &T::AccountId,
+		loan_id: LoanId,
+		amount: Balance,
+	) -> DispatchResult {
 		let mut running = Auctions::<T>::get(loan_id).ok_or(Error::<T>::AuctionNotFound)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < running.ends_at, Error::<T>::AuctionEnded);
 		let config = LiquidationSettings::<T>::get();
 		let min_bid = match &running.best_bid {
-			None => auction::min_first_bid(running.debt, running.valuation, config.first_bid_discount),
+			None => {
+				auction::min_first_bid(running.debt, running.valuation, config.first_bid_discount)
+			}
 			Some((_, best)) => auction::min_next_bid(*best, running.debt, config.bid_increment),
 		};
 		ensure!(amount >= min_bid, Error::<T>::BidTooLow);
@@ -129,7 +128,12 @@ impl<T: Config> Pallet<T> {
 		}
 		let ends_at = running.ends_at;
 		Auctions::<T>::insert(loan_id, running);
-		Self::deposit_event(Event::BidPlaced { loan: loan_id, bidder: bidder.clone(), amount, ends_at });
+		Self::deposit_event(Event::BidPlaced {
+			loan: loan_id,
+			bidder: bidder.clone(),
+			amount,
+			ends_at,
+		});
 		Ok(())
 	}
 
@@ -143,12 +147,18 @@ impl<T: Config> Pallet<T> {
 		let pool_account = Self::pool_account(loan.pool);
 
 		T::Currency::transfer(borrower, &pool_account, running.debt, Preservation::Preserve)?;
-		pool.ledger.cash = pool.ledger.cash.checked_add(running.debt).ok_or(Error::<T>::Overflow)?;
+		pool.ledger.cash =
+			pool.ledger.cash.checked_add(running.debt).ok_or(Error::<T>::Overflow)?;
 		pool.ledger.auction_debt = pool.ledger.auction_debt.saturating_sub(running.debt);
 		match &running.first_bidder {
 			Some(first) => {
-				T::Currency::transfer(borrower, first, running.redeem_fine, Preservation::Preserve)?;
-			},
+				T::Currency::transfer(
+					borrower,
+					first,
+					running.redeem_fine,
+					Preservation::Preserve,
+				)?;
+			}
 			None => {
 				T::Currency::transfer(
 					borrower,
@@ -158,10 +168,15 @@ impl<T: Config> Pallet<T> {
 				)?;
 				pool.ledger.cash = pool.ledger.cash.saturating_add(running.redeem_fine);
 				pool.ledger.reserve = pool.ledger.reserve.saturating_add(running.redeem_fine);
-			},
+			}
 		}
 		if let Some((bidder, amount)) = &running.best_bid {
-			T::Currency::release(&HoldReason::AuctionBid.into(), bidder, *amount, Precision::Exact)?;
+			T::Currency::release(
+				&HoldReason::AuctionBid.into(),
+				bidder,
+				*amount,
+				Precision::Exact,
+			)?;
 		}
 		Self::remove_from_auction_bucket(running.end_bucket, loan_id);
 		Auctions::<T>::remove(loan_id);
@@ -223,7 +238,10 @@ impl<T: Config> Pallet<T> {
 			// The borrower's account cannot receive it (e.g. below the existential deposit).
 			pool.ledger.cash = pool.ledger.cash.saturating_add(split.to_borrower);
 			pool.ledger.reserve = pool.ledger.reserve.saturating_add(split.to_borrower);
-			Self::deposit_event(Event::SurplusToReserve { loan: loan_id, amount: split.to_borrower });
+			Self::deposit_event(Event::SurplusToReserve {
+				loan: loan_id,
+				amount: split.to_borrower,
+			});
 		}
 		Pools::<T>::insert(loan.pool, pool);
 		Self::close_loan(loan_id, &loan, CloseReason::Liquidated, false)?;
@@ -248,7 +266,8 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let claim = running.debt;
 		Self::book_loss(loan.pool, &mut pool.ledger, loan_id, claim);
-		pool.ledger.bad_debt = pool.ledger.bad_debt.checked_add(claim).ok_or(Error::<T>::Overflow)?;
+		pool.ledger.bad_debt =
+			pool.ledger.bad_debt.checked_add(claim).ok_or(Error::<T>::Overflow)?;
 		let held_by_pool = Self::deliver_nft(&loan, &Self::pool_account(loan.pool)).is_ok();
 		loan.state = LoanState::Defaulted {
 			since: frame_system::Pallet::<T>::block_number(),
@@ -275,7 +294,12 @@ impl<T: Config> Pallet<T> {
 		ensure!(price <= max_price, Error::<T>::PriceAboveMax);
 		let mut pool = Self::accrued_pool(loan.pool)?;
 
-		T::Currency::transfer(buyer, &Self::pool_account(loan.pool), price, Preservation::Preserve)?;
+		T::Currency::transfer(
+			buyer,
+			&Self::pool_account(loan.pool),
+			price,
+			Preservation::Preserve,
+		)?;
 		let delivered = if held_by_pool {
 			T::Nfts::transfer(&loan.collection, &loan.item, buyer)
 		} else {
@@ -292,7 +316,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Current price of a defaulted NFT whose sale started at `since` at `start_price`.
-	pub(crate) fn defaulted_price(since: frame_system::pallet_prelude::BlockNumberFor<T>, start_price: Balance) -> Balance {
+	pub(crate) fn defaulted_price(
+		since: frame_system::pallet_prelude::BlockNumberFor<T>,
+		start_price: Balance,
+	) -> Balance {
 		let config = LiquidationSettings::<T>::get();
 		let now = frame_system::Pallet::<T>::block_number();
 		auction::defaulted_price(
@@ -316,7 +343,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn min_bid(running: &AuctionOf<T>) -> Balance {
 		let config = LiquidationSettings::<T>::get();
 		match &running.best_bid {
-			None => auction::min_first_bid(running.debt, running.valuation, config.first_bid_discount),
+			None => {
+				auction::min_first_bid(running.debt, running.valuation, config.first_bid_discount)
+			}
 			Some((_, best)) => auction::min_next_bid(*best, running.debt, config.bid_increment),
 		}
 	}

@@ -1,12 +1,7 @@
 //! Benchmarks of every call (worst case) and of each unit of the sweep.
 
 use super::*;
-use crate::{
-	pallet::*,
-	sweep::SweepStats,
-	traits::BenchmarkHelper as _,
-	types::*,
-};
+use crate::{pallet::*, sweep::SweepStats, traits::BenchmarkHelper as _, types::*};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -126,7 +121,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn create_pool() -> Result<(), BenchmarkError> {
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, params::<T>(true));
 		assert_eq!(NextPoolId::<T>::get(), 1);
@@ -138,7 +134,8 @@ mod benchmarks {
 		let id = pool::<T>(false);
 		loan::<T>(id, 0);
 		advance::<T>(100);
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, params::<T>(false));
 		Ok(())
@@ -147,7 +144,8 @@ mod benchmarks {
 	#[benchmark]
 	fn set_paused() -> Result<(), BenchmarkError> {
 		let id = pool::<T>(false);
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, true);
 		assert_eq!(Pools::<T>::get(id).unwrap().status, PoolStatus::Paused);
@@ -157,7 +155,8 @@ mod benchmarks {
 	#[benchmark]
 	fn add_collection() -> Result<(), BenchmarkError> {
 		let id = Pallet::<T>::do_create_pool(params::<T>(false)).unwrap();
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, collection::<T>(), collection_params::<T>());
 		assert!(PoolCollections::<T>::contains_key(id, collection::<T>()));
@@ -167,7 +166,8 @@ mod benchmarks {
 	#[benchmark]
 	fn update_collection() -> Result<(), BenchmarkError> {
 		let id = pool::<T>(false);
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, collection::<T>(), collection_params::<T>());
 		Ok(())
@@ -176,7 +176,8 @@ mod benchmarks {
 	#[benchmark]
 	fn remove_collection() -> Result<(), BenchmarkError> {
 		let id = pool::<T>(false);
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, collection::<T>());
 		assert!(!Pallet::<T>::is_listed_anywhere(&collection::<T>()));
@@ -188,7 +189,8 @@ mod benchmarks {
 		let id = pool::<T>(false);
 		Pools::<T>::mutate(id, |p| p.as_mut().unwrap().ledger.reserve = unit::<T>() * 10);
 		let beneficiary = funded::<T>("treasury", 0);
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, unit::<T>(), beneficiary);
 		Ok(())
@@ -197,7 +199,8 @@ mod benchmarks {
 	#[benchmark]
 	fn set_liquidation_config() -> Result<(), BenchmarkError> {
 		let config = LiquidationSettings::<T>::get();
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, config);
 		Ok(())

@@ -5,13 +5,13 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
+use crate::{pallet::*, types::*};
 #[allow(unused_imports)]
 use frame_support::traits::Get as _;
-#[allow(unused_imports)]
-use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
-use crate::{pallet::*, types::*};
 use frame_support::{ensure, pallet_prelude::*};
 use sp_arithmetic::{traits::Zero, Perbill};
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 
 /// Highest liquidation penalty governance may set.
 pub const MAX_LIQUIDATION_PENALTY: Perbill = Perbill::from_percent(25);
@@ -19,16 +19,16 @@ pub const MAX_LIQUIDATION_PENALTY: Perbill = Perbill::from_percent(25);
 impl<T: Config> Pallet<T> {
 	pub(crate) fn ensure_valid_collection_params(params: &CollectionParams) -> DispatchResult {
 		ensure!(
-			!params.ltv.is_zero() &&
-				params.ltv < params.liquidation_threshold &&
-				params.liquidation_threshold < Perbill::one(),
+			!params.ltv.is_zero()
+				&& params.ltv < params.liquidation_threshold
+				&& params.liquidation_threshold < Perbill::one(),
 			Error::<T>::InvalidLtv
 		);
 		ensure!(params.liquidation_penalty <= MAX_LIQUIDATION_PENALTY, Error::<T>::PenaltyTooHigh);
 		ensure!(
-			params.max_loans >= 1 &&
-				params.max_loans <= T::MaxLoansPerCollection::get() &&
-				!params.debt_ceiling.is_zero(),
+			params.max_loans >= 1
+				&& params.max_loans <= T::MaxLoansPerCollection::get()
+				&& !params.debt_ceiling.is_zero(),
 			Error::<T>::InvalidCollectionLimits
 		);
 		Ok(())
@@ -44,13 +44,16 @@ impl<T: Config> Pallet<T> {
 		match PoolCollections::<T>::get(pool_id, collection) {
 			Some(existing) => {
 				// A removed collection (with loans still open) can be listed again.
-				ensure!(existing.status == ListingStatus::Removed, Error::<T>::CollectionAlreadyListed);
+				ensure!(
+					existing.status == ListingStatus::Removed,
+					Error::<T>::CollectionAlreadyListed
+				);
 				PoolCollections::<T>::insert(
 					pool_id,
 					collection,
 					PoolCollection { params, status: ListingStatus::Listed, ..existing },
 				);
-			},
+			}
 			None => {
 				ensure!(
 					pool.collections < T::MaxCollectionsPerPool::get(),
@@ -69,7 +72,7 @@ impl<T: Config> Pallet<T> {
 						fixed_principal: 0,
 					},
 				);
-			},
+			}
 		}
 		ListedCollections::<T>::mutate(collection, |n| *n = n.saturating_add(1));
 		Self::deposit_event(Event::CollectionAdded { pool: pool_id, collection, params });

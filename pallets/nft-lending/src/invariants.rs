@@ -4,16 +4,16 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
-#[allow(unused_imports)]
-use frame_support::traits::Get as _;
-#[allow(unused_imports)]
-use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 use crate::{math::interest, pallet::*, types::*};
 use alloc::collections::btree_map::BTreeMap;
+#[allow(unused_imports)]
+use frame_support::traits::Get as _;
 use frame_support::{
 	ensure,
 	traits::{fungible::Inspect, tokens::nonfungibles_v2},
 };
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 use sp_runtime::{traits::One, TryRuntimeError};
 
 /// What a pool's loans add up to, counted loan by loan.
@@ -64,8 +64,8 @@ impl<T: Config> Pallet<T> {
 			"a loan is missing from its borrower's list"
 		);
 		ensure!(
-			CollectionLoans::<T>::contains_key(loan.collection, loan_id) ==
-				(loan.state == LoanState::Active),
+			CollectionLoans::<T>::contains_key(loan.collection, loan_id)
+				== (loan.state == LoanState::Active),
 			"the collection index holds exactly the active loans"
 		);
 		ensure!(
@@ -75,18 +75,23 @@ impl<T: Config> Pallet<T> {
 		match (&loan.state, &loan.debt) {
 			(LoanState::Active, LoanDebt::Variable { scaled_debt }) => {
 				totals.scaled_debt += scaled_debt;
-			},
-			(LoanState::Active, LoanDebt::Fixed { principal, unpaid_interest, apr, due_bucket, .. }) => {
+			}
+			(
+				LoanState::Active,
+				LoanDebt::Fixed { principal, unpaid_interest, apr, due_bucket, .. },
+			) => {
 				// 8. In exactly the due bucket it names.
 				ensure!(
-					DueBuckets::<T>::get(due_bucket).iter().filter(|id| **id == loan_id).count() == 1,
+					DueBuckets::<T>::get(due_bucket).iter().filter(|id| **id == loan_id).count()
+						== 1,
 					"an active fixed loan is not in its due bucket exactly once"
 				);
-				totals.fixed_rate_weight += interest::rate_weight(*principal, *apr).unwrap_or_default();
+				totals.fixed_rate_weight +=
+					interest::rate_weight(*principal, *apr).unwrap_or_default();
 				let pool = Pools::<T>::get(loan.pool).ok_or("loan of a missing pool")?;
 				totals.fixed_books_min += principal + unpaid_interest;
 				totals.fixed_books_max += Self::active_debt(loan, &pool.ledger);
-			},
+			}
 			(LoanState::InAuction, _) => {
 				let running = Auctions::<T>::get(loan_id).ok_or("auction missing")?;
 				ensure!(
@@ -101,7 +106,7 @@ impl<T: Config> Pallet<T> {
 					);
 					ensure!(held >= *amount, "a leading bid is not held");
 				}
-			},
+			}
 			(LoanState::Defaulted { claim, .. }, _) => totals.bad_debt += claim,
 		}
 		Ok(())
@@ -119,15 +124,18 @@ impl<T: Config> Pallet<T> {
 		ensure!(shares + locked == ledger.total_shares, "lenders' shares do not add up");
 		// 2. Loans add up to the pool's books.
 		ensure!(totals.scaled_debt == ledger.scaled_debt, "scaled debt does not add up");
-		ensure!(totals.fixed_rate_weight == ledger.fixed_rate_weight, "fixed weights do not add up");
+		ensure!(
+			totals.fixed_rate_weight == ledger.fixed_rate_weight,
+			"fixed weights do not add up"
+		);
 		ensure!(totals.auction_debt == ledger.auction_debt, "auction debt does not add up");
 		ensure!(totals.bad_debt == ledger.bad_debt, "defaulted claims do not add up to bad debt");
 		// Fixed books are accrued in aggregate (rounded down) and loan by loan (rounded up): the
 		// aggregate stays between principal (+ carried interest) and the loans' own debt.
 		let accrued = Self::accrued_pool(pool_id).map_err(|_| "pool vanished")?;
 		ensure!(
-			accrued.ledger.fixed_debt <= totals.fixed_books_max &&
-				(ledger.fixed_debt >= totals.fixed_books_min || totals.fixed_rate_weight == 0),
+			accrued.ledger.fixed_debt <= totals.fixed_books_max
+				&& (ledger.fixed_debt >= totals.fixed_books_min || totals.fixed_rate_weight == 0),
 			"fixed debt is outside its loans' bounds"
 		);
 		// 3. The account holds at least the tracked cash plus its existential deposit.
@@ -148,10 +156,7 @@ impl<T: Config> Pallet<T> {
 			"cash + debt != pool_value + reserve + bad_debt"
 		);
 		// 5. The borrow index starts at one and never falls.
-		ensure!(
-			ledger.borrow_index >= crate::math::Rate::one(),
-			"borrow index below one"
-		);
+		ensure!(ledger.borrow_index >= crate::math::Rate::one(), "borrow index below one");
 		Ok(())
 	}
 

@@ -117,7 +117,12 @@ pub mod pallet {
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// Identifies an NFT collection.
-		type CollectionId: Member + Parameter + MaxEncodedLen + Copy + Ord + MaybeSerializeDeserialize;
+		type CollectionId: Member
+			+ Parameter
+			+ MaxEncodedLen
+			+ Copy
+			+ Ord
+			+ MaybeSerializeDeserialize;
 
 		/// Identifies an NFT within its collection.
 		type ItemId: Member + Parameter + MaxEncodedLen + Copy;
@@ -283,14 +288,8 @@ pub mod pallet {
 
 	/// The loan each pledged NFT belongs to (one loan per NFT).
 	#[pallet::storage]
-	pub type LoanOfNft<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::CollectionId,
-		Blake2_128Concat,
-		T::ItemId,
-		LoanId,
-	>;
+	pub type LoanOfNft<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::CollectionId, Blake2_128Concat, T::ItemId, LoanId>;
 
 	/// Active loans by collection: the sweep walks them when the collection's price changes.
 	#[pallet::storage]
@@ -425,14 +424,14 @@ pub mod pallet {
 			redeemable_until: BlockNumberFor<T>,
 		},
 		/// A bid now leads the auction (the previous one, if any, was released).
-		BidPlaced { loan: LoanId, bidder: T::AccountId, amount: Balance, ends_at: BlockNumberFor<T> },
-		/// The borrower repaid the debt and the fine: the auction is cancelled.
-		Redeemed {
+		BidPlaced {
 			loan: LoanId,
-			debt: Balance,
-			fine: Balance,
-			fine_to: Option<T::AccountId>,
+			bidder: T::AccountId,
+			amount: Balance,
+			ends_at: BlockNumberFor<T>,
 		},
+		/// The borrower repaid the debt and the fine: the auction is cancelled.
+		Redeemed { loan: LoanId, debt: Balance, fine: Balance, fine_to: Option<T::AccountId> },
 		/// An auction ended with a winner.
 		AuctionSettled {
 			loan: LoanId,

@@ -7,15 +7,13 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
-#[allow(unused_imports)]
-use frame_support::traits::Get as _;
-#[allow(unused_imports)]
-use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 use crate::{
 	math::{interest, rates, valuation, Rate},
 	pallet::*,
 	types::*,
 };
+#[allow(unused_imports)]
+use frame_support::traits::Get as _;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
@@ -26,6 +24,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::{per_things::Rounding, traits::Zero};
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_borrow(
@@ -61,7 +61,7 @@ impl<T: Config> Pallet<T> {
 					pool.ledger.scaled_debt.checked_add(scaled_debt).ok_or(Error::<T>::Overflow)?;
 				listing.scaled_debt = listing.scaled_debt.saturating_add(scaled_debt);
 				(LoanDebt::Variable { scaled_debt }, None, None)
-			},
+			}
 			(RateModel::Fixed { curve, terms }, Some(term)) => {
 				ensure!(terms.contains(&term), Error::<T>::TermNotOffered);
 				let apr = interest::quantise_apr(rates::borrow_rate(curve, utilization_after));
@@ -82,7 +82,7 @@ impl<T: Config> Pallet<T> {
 					due_bucket,
 				};
 				(debt, Some(apr), Some(due))
-			},
+			}
 		};
 
 		Self::pledge(&collection, &item)?;
@@ -139,7 +139,10 @@ impl<T: Config> Pallet<T> {
 		let mut listing = Self::listed_collection(loan.pool, &loan.collection)?;
 		let value = Self::borrow_valuation(&loan.collection)?;
 		let debt_after = Self::active_debt(&loan, &pool.ledger).saturating_add(amount);
-		ensure!(debt_after <= valuation::max_debt(value, listing.params.ltv), Error::<T>::ExceedsLtv);
+		ensure!(
+			debt_after <= valuation::max_debt(value, listing.params.ltv),
+			Error::<T>::ExceedsLtv
+		);
 		Self::ensure_within_ceiling(&pool, &listing, amount)?;
 		Self::ensure_can_lend(&pool, amount)?;
 
@@ -159,7 +162,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_repay(payer: &T::AccountId, loan_id: LoanId, amount: Balance) -> DispatchResult {
+	pub(crate) fn do_repay(
+		payer: &T::AccountId,
+		loan_id: LoanId,
+		amount: Balance,
+	) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		let mut loan = Loans::<T>::get(loan_id).ok_or(Error::<T>::LoanNotFound)?;
 		ensure!(loan.state == LoanState::Active, Error::<T>::LoanNotActive);
@@ -192,7 +199,7 @@ impl<T: Config> Pallet<T> {
 					*scaled_debt -= repaid_scaled;
 					pool.ledger.scaled_debt = pool.ledger.scaled_debt.saturating_sub(repaid_scaled);
 					listing.scaled_debt = listing.scaled_debt.saturating_sub(repaid_scaled);
-				},
+				}
 				LoanDebt::Fixed { principal, unpaid_interest, apr, interest_since, .. } => {
 					// Interest first, then principal; simple interest restarts on what is left.
 					Self::unbook_fixed(&mut pool.ledger, *principal, *apr, debt);
@@ -208,7 +215,7 @@ impl<T: Config> Pallet<T> {
 					*unpaid_interest = new_unpaid;
 					*interest_since = frame_system::Pallet::<T>::block_number();
 					Self::book_fixed(&mut pool.ledger, new_principal, *apr, new_unpaid)?;
-				},
+				}
 			}
 			let remaining = Self::active_debt(&loan, &pool.ledger);
 			PoolCollections::<T>::insert(loan.pool, loan.collection, listing);
@@ -216,13 +223,19 @@ impl<T: Config> Pallet<T> {
 			Loans::<T>::insert(loan_id, loan);
 			remaining
 		};
-		Self::deposit_event(Event::Repaid { loan: loan_id, payer: payer.clone(), amount: paid, remaining });
+		Self::deposit_event(Event::Repaid {
+			loan: loan_id,
+			payer: payer.clone(),
+			amount: paid,
+			remaining,
+		});
 		Ok(())
 	}
 
 	pub(crate) fn do_extend(borrower: &T::AccountId, loan_id: LoanId) -> DispatchResult {
 		let mut loan = Self::active_loan_of(borrower, loan_id)?;
-		let LoanDebt::Fixed { principal, apr: old_apr, term, overdue_at, due_bucket, .. } = loan.debt
+		let LoanDebt::Fixed { principal, apr: old_apr, term, overdue_at, due_bucket, .. } =
+			loan.debt
 		else {
 			return Err(Error::<T>::NotFixedLoan.into());
 		};
@@ -241,7 +254,8 @@ impl<T: Config> Pallet<T> {
 			interest_paid,
 			Preservation::Preserve,
 		)?;
-		pool.ledger.cash = pool.ledger.cash.checked_add(interest_paid).ok_or(Error::<T>::Overflow)?;
+		pool.ledger.cash =
+			pool.ledger.cash.checked_add(interest_paid).ok_or(Error::<T>::Overflow)?;
 		Self::unbook_fixed(&mut pool.ledger, principal, old_apr, value.debt);
 
 		let RateModel::Fixed { curve, .. } = &pool.params.rate_model else {
@@ -272,7 +286,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// An active loan of `borrower`.
-	fn active_loan_of(borrower: &T::AccountId, loan_id: LoanId) -> Result<LoanOf<T>, DispatchError> {
+	fn active_loan_of(
+		borrower: &T::AccountId,
+		loan_id: LoanId,
+	) -> Result<LoanOf<T>, DispatchError> {
 		let loan = Loans::<T>::get(loan_id).ok_or(Error::<T>::LoanNotFound)?;
 		ensure!(&loan.borrower == borrower, Error::<T>::NotBorrower);
 		ensure!(loan.state == LoanState::Active, Error::<T>::LoanNotActive);
@@ -324,7 +341,8 @@ impl<T: Config> Pallet<T> {
 	/// Lock the NFT in place.
 	fn pledge(collection: &T::CollectionId, item: &T::ItemId) -> DispatchResult {
 		use nonfungibles_v2::Transfer;
-		T::Nfts::disable_transfer(collection, item).map_err(|_| Error::<T>::NftNotTransferable.into())
+		T::Nfts::disable_transfer(collection, item)
+			.map_err(|_| Error::<T>::NftNotTransferable.into())
 	}
 
 	/// Add a fixed loan's principal (and carried interest) to the pool's fixed books.
@@ -376,12 +394,12 @@ impl<T: Config> Pallet<T> {
 				LoanDebt::Variable { scaled_debt } => {
 					ledger.scaled_debt = ledger.scaled_debt.saturating_sub(*scaled_debt);
 					listing.scaled_debt = listing.scaled_debt.saturating_sub(*scaled_debt);
-				},
+				}
 				LoanDebt::Fixed { principal, apr, due_bucket, .. } => {
 					Self::unbook_fixed(ledger, *principal, *apr, debt);
 					listing.fixed_principal = listing.fixed_principal.saturating_sub(*principal);
 					Self::remove_from_due_bucket(*due_bucket, loan_id);
-				},
+				}
 			}
 		});
 		CollectionLoans::<T>::remove(loan.collection, loan_id);

@@ -214,16 +214,17 @@ pub fn ensure_collection(id: u32) {
 	let owner = collection_owner();
 	let _ = Balances::force_set_balance(RuntimeOrigin::root(), owner.clone(), 1_000_000 * UNIT);
 	loop {
-		let created = <Nfts as Create<AccountId, pallet_nfts::CollectionConfigFor<Test>>>::create_collection(
-			&owner,
-			&owner,
-			&pallet_nfts::CollectionConfig {
-				settings: Default::default(),
-				max_supply: None,
-				mint_settings: Default::default(),
-			},
-		)
-		.expect("collection created");
+		let created =
+			<Nfts as Create<AccountId, pallet_nfts::CollectionConfigFor<Test>>>::create_collection(
+				&owner,
+				&owner,
+				&pallet_nfts::CollectionConfig {
+					settings: Default::default(),
+					max_supply: None,
+					mint_settings: Default::default(),
+				},
+			)
+			.expect("collection created");
 		if created >= id {
 			break;
 		}

@@ -5,16 +5,14 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
-#[allow(unused_imports)]
-use frame_support::traits::Get as _;
-#[allow(unused_imports)]
-use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 use crate::{
 	blocks,
 	math::{self, interest, rates, shares, Rate},
 	pallet::*,
 	types::*,
 };
+#[allow(unused_imports)]
+use frame_support::traits::Get as _;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
@@ -25,6 +23,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::{traits::Zero, FixedPointNumber, Perbill};
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn ensure_valid_pool_params(params: &PoolParamsOf<T>) -> DispatchResult {
@@ -46,22 +46,27 @@ impl<T: Config> Pallet<T> {
 		let id = NextPoolId::<T>::get();
 		ensure!(id < T::MaxPools::get(), Error::<T>::TooManyPools);
 		let now = frame_system::Pallet::<T>::block_number();
-		let ledger = PoolLedger { borrow_index: Rate::one(), last_accrual: now, ..Default::default() };
+		let ledger =
+			PoolLedger { borrow_index: Rate::one(), last_accrual: now, ..Default::default() };
 		Pools::<T>::insert(
 			id,
 			Pool { params: params.clone(), status: PoolStatus::Active, collections: 0, ledger },
 		);
 		NextPoolId::<T>::put(id + 1);
-		Self::deposit_event(Event::PoolCreated { pool: id, account: Self::pool_account(id), params });
+		Self::deposit_event(Event::PoolCreated {
+			pool: id,
+			account: Self::pool_account(id),
+			params,
+		});
 		Ok(id)
 	}
 
 	pub(crate) fn do_set_pool_params(pool_id: PoolId, params: PoolParamsOf<T>) -> DispatchResult {
 		Self::ensure_valid_pool_params(&params)?;
 		let mut pool = Self::accrued_pool(pool_id)?;
-		let has_loans = !pool.ledger.scaled_debt.is_zero() ||
-			!pool.ledger.fixed_debt.is_zero() ||
-			!pool.ledger.auction_debt.is_zero();
+		let has_loans = !pool.ledger.scaled_debt.is_zero()
+			|| !pool.ledger.fixed_debt.is_zero()
+			|| !pool.ledger.auction_debt.is_zero();
 		ensure!(
 			!has_loans || pool.params.rate_model.is_fixed() == params.rate_model.is_fixed(),
 			Error::<T>::RateModelChangeWithOpenLoans
@@ -87,7 +92,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The pool with its ledger accrued to `ledger`'s `now`, without writing it.
-	pub(crate) fn accrue(ledger: &mut PoolLedger<BlockNumberFor<T>>, curve: &RateCurve, reserve_factor: Perbill) {
+	pub(crate) fn accrue(
+		ledger: &mut PoolLedger<BlockNumberFor<T>>,
+		curve: &RateCurve,
+		reserve_factor: Perbill,
+	) {
 		let now = frame_system::Pallet::<T>::block_number();
 		if now <= ledger.last_accrual {
 			return;
@@ -150,7 +159,12 @@ impl<T: Config> Pallet<T> {
 		let to_lender = minted - locked_shares;
 		ensure!(!to_lender.is_zero(), Error::<T>::DepositTooSmall);
 
-		T::Currency::transfer(lender, &Self::pool_account(pool_id), amount, Preservation::Preserve)?;
+		T::Currency::transfer(
+			lender,
+			&Self::pool_account(pool_id),
+			amount,
+			Preservation::Preserve,
+		)?;
 		pool.ledger.cash = pool.ledger.cash.checked_add(counted).ok_or(Error::<T>::Overflow)?;
 		pool.ledger.total_shares =
 			pool.ledger.total_shares.checked_add(minted).ok_or(Error::<T>::Overflow)?;
@@ -175,7 +189,10 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let mut pool = Self::accrued_pool(pool_id)?;
 		let owned = Shares::<T>::get(pool_id, lender);
-		ensure!(!shares_to_burn.is_zero() && shares_to_burn <= owned, Error::<T>::InsufficientShares);
+		ensure!(
+			!shares_to_burn.is_zero() && shares_to_burn <= owned,
+			Error::<T>::InsufficientShares
+		);
 		let amount = shares::amount_for_shares(
 			shares_to_burn,
 			pool.ledger.total_shares,
@@ -224,7 +241,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Move `amount` of the pool's tokens to `to`. The pool account keeps its existential
 	/// deposit, which is never part of the tracked cash.
-	pub(crate) fn pay_from_pool(pool_id: PoolId, to: &T::AccountId, amount: Balance) -> DispatchResult {
+	pub(crate) fn pay_from_pool(
+		pool_id: PoolId,
+		to: &T::AccountId,
+		amount: Balance,
+	) -> DispatchResult {
 		if amount.is_zero() {
 			return Ok(());
 		}
@@ -257,15 +278,15 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn ensure_valid_liquidation_config(
 		config: &LiquidationConfigOf<T>,
 	) -> DispatchResult {
-		let ok = !config.auction_duration.is_zero() &&
-			!config.redeem_period.is_zero() &&
-			config.redeem_period < config.auction_duration &&
-			config.extension_window < config.auction_duration &&
-			config.redeem_fine <= Perbill::from_percent(20) &&
-			config.first_bid_discount <= Perbill::from_percent(50) &&
-			!config.bid_increment.is_zero() &&
-			config.bid_increment <= Perbill::from_percent(10) &&
-			config.default_sale_floor <= Perbill::from_percent(100);
+		let ok = !config.auction_duration.is_zero()
+			&& !config.redeem_period.is_zero()
+			&& config.redeem_period < config.auction_duration
+			&& config.extension_window < config.auction_duration
+			&& config.redeem_fine <= Perbill::from_percent(20)
+			&& config.first_bid_discount <= Perbill::from_percent(50)
+			&& !config.bid_increment.is_zero()
+			&& config.bid_increment <= Perbill::from_percent(10)
+			&& config.default_sale_floor <= Perbill::from_percent(100);
 		ensure!(ok, Error::<T>::InvalidLiquidationConfig);
 		Ok(())
 	}
@@ -282,10 +303,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Utilization after borrowing `amount` more, checked against the pool's maximum and cash.
-	pub(crate) fn ensure_can_lend(pool: &PoolOf<T>, amount: Balance) -> Result<Perbill, DispatchError> {
+	pub(crate) fn ensure_can_lend(
+		pool: &PoolOf<T>,
+		amount: Balance,
+	) -> Result<Perbill, DispatchError> {
 		ensure!(amount <= pool.ledger.cash, Error::<T>::InsufficientLiquidity);
-		let after = rates::utilization_after_borrow(pool.ledger.live_debt(), pool.ledger.cash, amount)
-			.ok_or(Error::<T>::InsufficientLiquidity)?;
+		let after =
+			rates::utilization_after_borrow(pool.ledger.live_debt(), pool.ledger.cash, amount)
+				.ok_or(Error::<T>::InsufficientLiquidity)?;
 		ensure!(after <= pool.params.max_utilization, Error::<T>::UtilizationTooHigh);
 		Ok(after)
 	}

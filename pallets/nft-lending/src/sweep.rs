@@ -16,19 +16,19 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
+use crate::{pallet::*, types::*, weights::WeightInfo};
+use alloc::vec::Vec;
 #[allow(unused_imports)]
 use frame_support::traits::Get as _;
-#[allow(unused_imports)]
-use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
-use crate::{pallet::*, types::*, weights::WeightInfo};
 use frame_support::{
 	pallet_prelude::*,
 	storage::{with_transaction, TransactionOutcome},
 	weights::WeightMeter,
 };
-use alloc::vec::Vec;
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::Perbill;
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 use sp_runtime::traits::{One, Saturating, Zero};
 
 /// What one block's sweep did.
@@ -48,10 +48,10 @@ impl<T: Config> Pallet<T> {
 		meter.consume(T::WeightInfo::sweep_base());
 		let mut stats = SweepStats::default();
 
-		let out_of_budget = Self::settle_ended_auctions(now, &mut meter, &mut stats) ||
-			Self::liquidate_overdue(now, &mut meter, &mut stats) ||
-			Self::check_marked_collections(&mut meter, &mut stats) ||
-			Self::round_robin(&mut meter, &mut stats);
+		let out_of_budget = Self::settle_ended_auctions(now, &mut meter, &mut stats)
+			|| Self::liquidate_overdue(now, &mut meter, &mut stats)
+			|| Self::check_marked_collections(&mut meter, &mut stats)
+			|| Self::round_robin(&mut meter, &mut stats);
 		if out_of_budget {
 			Self::deposit_event(Event::SweepIncomplete {
 				liquidated: stats.liquidated,
@@ -97,7 +97,7 @@ impl<T: Config> Pallet<T> {
 				log::warn!(target: "runtime::nft-lending", "sweep step on loan {loan} failed: {error:?}");
 				Self::deposit_event(Event::SweepStepFailed { loan, error });
 				false
-			},
+			}
 		}
 	}
 
@@ -174,9 +174,8 @@ impl<T: Config> Pallet<T> {
 			|at, rest| DueBuckets::<T>::insert(at, rest),
 			|at| NextDueBucket::<T>::put(at),
 			|loan| {
-				let liquidated = Self::run_step(loan, || {
-					Self::start_auction(loan, LiquidationReason::Overdue)
-				});
+				let liquidated =
+					Self::run_step(loan, || Self::start_auction(loan, LiquidationReason::Overdue));
 				if liquidated {
 					stats.liquidated += 1;
 				} else {
@@ -207,8 +206,8 @@ impl<T: Config> Pallet<T> {
 		let unit = T::WeightInfo::sweep_check().max(T::WeightInfo::sweep_liquidate());
 		loop {
 			if !meter.can_consume(unit) {
-				return HealthCheckCursor::<T>::exists() ||
-					!PendingHealthChecks::<T>::get().is_empty();
+				return HealthCheckCursor::<T>::exists()
+					|| !PendingHealthChecks::<T>::get().is_empty();
 			}
 			let (collection, last) = match HealthCheckCursor::<T>::get() {
 				Some(cursor) => cursor,
@@ -220,7 +219,7 @@ impl<T: Config> Pallet<T> {
 					let next = pending.remove(0);
 					PendingHealthChecks::<T>::put(pending);
 					(next, None)
-				},
+				}
 			};
 			let next = match last {
 				None => CollectionLoans::<T>::iter_key_prefix(collection).next(),
@@ -255,11 +254,11 @@ impl<T: Config> Pallet<T> {
 				Some(loan) => {
 					RoundRobinCursor::<T>::put(loan);
 					Self::check_health(loan, meter, stats);
-				},
+				}
 				None => {
 					RoundRobinCursor::<T>::kill();
 					return false;
-				},
+				}
 			}
 		}
 		false

@@ -54,8 +54,8 @@ impl Default for RateCurve {
 impl RateCurve {
 	/// The kink lies between 1% and 99% (the curve divides by `U*` and by `1 - U*`).
 	pub fn is_valid(&self) -> bool {
-		self.optimal_utilization >= Perbill::from_percent(1) &&
-			self.optimal_utilization <= Perbill::from_percent(99)
+		self.optimal_utilization >= Perbill::from_percent(1)
+			&& self.optimal_utilization <= Perbill::from_percent(99)
 	}
 }
 
@@ -222,7 +222,16 @@ pub struct CollectionParams {
 
 /// Whether a collection takes new loans in a pool.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum ListingStatus {
 	/// Takes new loans.
@@ -332,7 +341,16 @@ pub struct Loan<AccountId, CollectionId, ItemId, BlockNumber> {
 
 /// Why a loan went to auction.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum LiquidationReason {
 	/// A fixed loan passed its due block and grace period.
@@ -428,7 +446,8 @@ pub struct FloorPrice {
 impl<BlockNumber> PoolLedger<BlockNumber> {
 	/// Variable loans' debt now: `scaled_debt * borrow_index`, rounded up.
 	pub fn variable_debt(&self) -> Balance {
-		crate::math::interest::debt_from_scaled(self.scaled_debt, self.borrow_index).unwrap_or(Balance::MAX)
+		crate::math::interest::debt_from_scaled(self.scaled_debt, self.borrow_index)
+			.unwrap_or(Balance::MAX)
 	}
 
 	/// What borrowers of running loans and auctions owe: the debt interest accrues on or that
@@ -455,4 +474,3 @@ impl<BlockNumber> PoolLedger<BlockNumber> {
 		crate::math::rates::utilization(self.live_debt(), self.cash)
 	}
 }
-

@@ -2,17 +2,17 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
-#[allow(unused_imports)]
-use frame_support::traits::Get as _;
-#[allow(unused_imports)]
-use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 use crate::{
 	blocks,
 	math::{interest, valuation, Rate},
 	pallet::*,
 	types::*,
 };
+#[allow(unused_imports)]
+use frame_support::traits::Get as _;
 use frame_system::pallet_prelude::BlockNumberFor;
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 
 /// A loan measured now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,8 +31,10 @@ impl<T: Config> Pallet<T> {
 	/// What an active loan owes now, given its pool's ledger accrued to now. Rounded up.
 	pub(crate) fn active_debt(loan: &LoanOf<T>, ledger: &PoolLedger<BlockNumberFor<T>>) -> Balance {
 		match &loan.debt {
-			LoanDebt::Variable { scaled_debt } =>
-				interest::debt_from_scaled(*scaled_debt, ledger.borrow_index).unwrap_or(Balance::MAX),
+			LoanDebt::Variable { scaled_debt } => {
+				interest::debt_from_scaled(*scaled_debt, ledger.borrow_index)
+					.unwrap_or(Balance::MAX)
+			}
 			LoanDebt::Fixed { principal, unpaid_interest, apr, interest_since, .. } => {
 				let now = frame_system::Pallet::<T>::block_number();
 				let elapsed = blocks(now.saturating_sub(*interest_since));
@@ -44,7 +46,7 @@ impl<T: Config> Pallet<T> {
 				)
 				.unwrap_or(Balance::MAX);
 				principal.saturating_add(*unpaid_interest).saturating_add(running)
-			},
+			}
 		}
 	}
 

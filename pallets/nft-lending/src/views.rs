@@ -3,10 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
-#[allow(unused_imports)]
-use frame_support::traits::Get as _;
-#[allow(unused_imports)]
-use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 use crate::{
 	math::{interest, rates, shares, valuation, Rate},
 	pallet::*,
@@ -14,10 +10,14 @@ use crate::{
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
+#[allow(unused_imports)]
+use frame_support::traits::Get as _;
+use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
-use frame_support::traits::Get;
 use sp_arithmetic::{traits::Zero, Perbill};
+#[allow(unused_imports)]
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 
 /// A pool's figures now (interest accrued to the current block).
 #[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
@@ -169,8 +169,11 @@ impl<T: Config> Pallet<T> {
 		let ledger = &pool.ledger;
 		let utilization = ledger.utilization();
 		let borrow_apr = rates::borrow_rate(pool.params.rate_model.curve(), utilization);
-		let earning_apr =
-			if pool.params.rate_model.is_fixed() { Self::average_fixed_apr(ledger) } else { borrow_apr };
+		let earning_apr = if pool.params.rate_model.is_fixed() {
+			Self::average_fixed_apr(ledger)
+		} else {
+			borrow_apr
+		};
 		Some(PoolInfo {
 			status: pool.status,
 			fixed_rate: pool.params.rate_model.is_fixed(),
@@ -198,14 +201,16 @@ impl<T: Config> Pallet<T> {
 		let loan = Loans::<T>::get(loan_id)?;
 		let (apr, due, overdue_at) = match &loan.debt {
 			LoanDebt::Variable { .. } => (None, None, None),
-			LoanDebt::Fixed { apr, due, overdue_at, .. } => (Some(*apr), Some(*due), Some(*overdue_at)),
+			LoanDebt::Fixed { apr, due, overdue_at, .. } => {
+				(Some(*apr), Some(*due), Some(*overdue_at))
+			}
 		};
 		let valuation = Self::health_valuation(&loan.collection);
 		let (debt, status) = match &loan.state {
 			LoanState::Active => {
 				let pool = Self::pool_now(loan.pool)?;
 				(Self::active_debt(&loan, &pool.ledger), LoanStatus::Active)
-			},
+			}
 			LoanState::InAuction => {
 				let running = Auctions::<T>::get(loan_id)?;
 				let min_bid = Self::min_bid(&running);
@@ -218,9 +223,11 @@ impl<T: Config> Pallet<T> {
 						min_bid,
 					},
 				)
-			},
-			LoanState::Defaulted { since, start_price, claim, .. } =>
-				(*claim, LoanStatus::Defaulted { price: Self::defaulted_price(*since, *start_price) }),
+			}
+			LoanState::Defaulted { since, start_price, claim, .. } => (
+				*claim,
+				LoanStatus::Defaulted { price: Self::defaulted_price(*since, *start_price) },
+			),
 		};
 		Some(LoanInfo {
 			pool: loan.pool,

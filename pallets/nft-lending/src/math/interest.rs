@@ -59,7 +59,12 @@ pub fn apr_parts(apr: Rate) -> u128 {
 
 /// Simple interest of a fixed loan, rounded up:
 /// `principal * apr * blocks / (blocks_per_year)` with `apr` quantised to parts per billion.
-pub fn simple_interest(principal: u128, apr: Rate, blocks: u64, blocks_per_year: u64) -> Option<u128> {
+pub fn simple_interest(
+	principal: u128,
+	apr: Rate,
+	blocks: u64,
+	blocks_per_year: u64,
+) -> Option<u128> {
 	let numerator = apr_parts(apr).checked_mul(blocks as u128)?;
 	let denominator = 1_000_000_000u128.checked_mul(blocks_per_year as u128)?;
 	mul_div(principal, numerator, denominator, Rounding::Up)
@@ -86,6 +91,8 @@ pub fn accrue_fixed_interest(
 	match weight.checked_mul(blocks as u128).and_then(|n| n.checked_add(remainder)) {
 		Some(numerator) => (numerator / denominator, numerator % denominator),
 		// Beyond u128: lose the sub-unit remainder rather than overflow.
-		None => (mul_div(weight, blocks as u128, denominator, Rounding::Down).unwrap_or(u128::MAX), 0),
+		None => {
+			(mul_div(weight, blocks as u128, denominator, Rounding::Down).unwrap_or(u128::MAX), 0)
+		}
 	}
 }

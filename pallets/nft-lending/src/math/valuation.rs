@@ -5,7 +5,7 @@
 //! ```
 
 use super::Rate;
-use sp_arithmetic::{traits::Bounded, FixedPointNumber, Perbill};
+use sp_arithmetic::{traits::Bounded, Perbill};
 
 /// The value a new borrow is measured against: the lower of spot and TWAP.
 pub fn borrow_valuation(spot: u128, twap: u128) -> u128 {

@@ -107,15 +107,24 @@ fn redeem_cancels_the_auction_and_pays_the_fine_to_the_first_bidder() {
 		assert_ok!(NftLending::bid(RuntimeOrigin::signed(bob()), loan, debt));
 		assert_ok!(NftLending::bid(RuntimeOrigin::signed(charlie()), loan, debt * 2));
 		let fine = Perbill::from_percent(5).mul_ceil(debt);
-		let (alice_before, bob_before, cash_before) = (balance(&alice()), balance(&bob()), ledger(pool).cash);
-		assert_noop!(NftLending::redeem(RuntimeOrigin::signed(bob()), loan), Error::<Test>::NotBorrower);
+		let (alice_before, bob_before, cash_before) =
+			(balance(&alice()), balance(&bob()), ledger(pool).cash);
+		assert_noop!(
+			NftLending::redeem(RuntimeOrigin::signed(bob()), loan),
+			Error::<Test>::NotBorrower
+		);
 		assert_ok!(NftLending::redeem(RuntimeOrigin::signed(alice()), loan));
 		assert_eq!(alice_before - balance(&alice()), debt + fine);
 		assert_eq!(balance(&bob()) - bob_before, fine);
 		assert_eq!(held(&charlie()), 0);
 		assert_eq!(ledger(pool).cash - cash_before, debt);
 		assert!(Loans::<Test>::get(loan).is_none());
-		assert_ok!(pallet_nfts::Pallet::<Test>::transfer(RuntimeOrigin::signed(alice()), PUNKS, 0, dave()));
+		assert_ok!(pallet_nfts::Pallet::<Test>::transfer(
+			RuntimeOrigin::signed(alice()),
+			PUNKS,
+			0,
+			dave()
+		));
 		check();
 	});
 }
@@ -148,7 +157,10 @@ fn settlement_with_surplus_pays_pool_reserve_and_borrower() {
 		let price = debt + penalty + 50 * UNIT;
 		assert_ok!(NftLending::bid(RuntimeOrigin::signed(bob()), loan, price));
 		let end = ends_at(loan);
-		assert_noop!(NftLending::settle(RuntimeOrigin::signed(dave()), loan), Error::<Test>::AuctionNotEnded);
+		assert_noop!(
+			NftLending::settle(RuntimeOrigin::signed(dave()), loan),
+			Error::<Test>::AuctionNotEnded
+		);
 		System::set_block_number(end);
 		let (alice_before, reserve_before, value_before) =
 			(balance(&alice()), ledger(pool).reserve, info(pool).pool_value);
@@ -163,7 +175,12 @@ fn settlement_with_surplus_pays_pool_reserve_and_borrower() {
 			Event::AuctionSettled { surplus, shortfall: 0, .. } if *surplus == 50 * UNIT
 		)));
 		// The winner's NFT moves freely.
-		assert_ok!(pallet_nfts::Pallet::<Test>::transfer(RuntimeOrigin::signed(bob()), PUNKS, 0, dave()));
+		assert_ok!(pallet_nfts::Pallet::<Test>::transfer(
+			RuntimeOrigin::signed(bob()),
+			PUNKS,
+			0,
+			dave()
+		));
 		check();
 	});
 }
@@ -225,7 +242,9 @@ fn no_bid_books_the_loss_and_buy_defaulted_brings_money_back() {
 		let pool_account = NftLending::pool_account(pool);
 		assert_eq!(pallet_nfts::Pallet::<Test>::owner(PUNKS, 0), Some(pool_account));
 		assert_eq!(ledger(pool).bad_debt, debt);
-		assert!(lending_events().iter().any(|e| matches!(e, Event::LoanDefaulted { held_by_pool: true, .. })));
+		assert!(lending_events()
+			.iter()
+			.any(|e| matches!(e, Event::LoanDefaulted { held_by_pool: true, .. })));
 		assert!(lending_events().iter().any(|e| matches!(e, Event::BadDebt { .. })));
 		assert!(info(pool).pool_value < value_before);
 		check();
@@ -279,7 +298,13 @@ fn a_collection_that_refuses_transfers_does_not_brick_settlement() {
 		assert_eq!(pallet_nfts::Pallet::<Test>::owner(PUNKS, 0), Some(alice()));
 		assert_eq!(ledger(pool).bad_debt, debt);
 		// It still cannot move, and it cannot be bought until the collection allows transfers.
-		assert!(pallet_nfts::Pallet::<Test>::transfer(RuntimeOrigin::signed(alice()), PUNKS, 0, dave()).is_err());
+		assert!(pallet_nfts::Pallet::<Test>::transfer(
+			RuntimeOrigin::signed(alice()),
+			PUNKS,
+			0,
+			dave()
+		)
+		.is_err());
 		assert_noop!(
 			NftLending::buy_defaulted(RuntimeOrigin::signed(bob()), loan, 1_000 * UNIT),
 			Error::<Test>::NftNotDeliverable
@@ -292,9 +317,18 @@ fn a_collection_that_refuses_transfers_does_not_brick_settlement() {
 fn settle_and_bid_errors_change_nothing() {
 	new_test_ext().execute_with(|| {
 		let (_, loan, debt) = auction_of_a_crashed_punk();
-		assert_noop!(NftLending::settle(RuntimeOrigin::signed(bob()), 99), Error::<Test>::AuctionNotFound);
-		assert_noop!(NftLending::bid(RuntimeOrigin::signed(bob()), 99, debt), Error::<Test>::AuctionNotFound);
-		assert_noop!(NftLending::redeem(RuntimeOrigin::signed(alice()), 99), Error::<Test>::LoanNotFound);
+		assert_noop!(
+			NftLending::settle(RuntimeOrigin::signed(bob()), 99),
+			Error::<Test>::AuctionNotFound
+		);
+		assert_noop!(
+			NftLending::bid(RuntimeOrigin::signed(bob()), 99, debt),
+			Error::<Test>::AuctionNotFound
+		);
+		assert_noop!(
+			NftLending::redeem(RuntimeOrigin::signed(alice()), 99),
+			Error::<Test>::LoanNotFound
+		);
 		// A bidder without the money.
 		assert!(NftLending::bid(RuntimeOrigin::signed(account(77)), loan, debt).is_err());
 		assert_noop!(

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::{math::Rate, Error};
-use sp_arithmetic::FixedPointNumber;
 use frame_support::{assert_noop, assert_ok};
+use sp_arithmetic::FixedPointNumber;
 
 fn setup_variable() -> PoolId {
 	let pool = variable_pool(&[PUNKS], 10_000 * UNIT);
@@ -39,12 +39,26 @@ fn borrow_is_measured_against_the_lower_of_spot_and_twap() {
 		let pool = setup_variable();
 		set_price(PUNKS, 1_000 * UNIT, 500 * UNIT);
 		assert_noop!(
-			NftLending::borrow(RuntimeOrigin::signed(alice()), pool, PUNKS, 0, 200 * UNIT + 1, None),
+			NftLending::borrow(
+				RuntimeOrigin::signed(alice()),
+				pool,
+				PUNKS,
+				0,
+				200 * UNIT + 1,
+				None
+			),
 			Error::<Test>::ExceedsLtv
 		);
 		set_price(PUNKS, 500 * UNIT, 1_000 * UNIT);
 		assert_noop!(
-			NftLending::borrow(RuntimeOrigin::signed(alice()), pool, PUNKS, 0, 200 * UNIT + 1, None),
+			NftLending::borrow(
+				RuntimeOrigin::signed(alice()),
+				pool,
+				PUNKS,
+				0,
+				200 * UNIT + 1,
+				None
+			),
 			Error::<Test>::ExceedsLtv
 		);
 		borrow(&alice(), pool, PUNKS, 0, 200 * UNIT, None);
@@ -88,7 +102,12 @@ fn every_borrow_rule_fails_with_its_own_error_and_changes_nothing() {
 		);
 		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
 		nft(KITTIES, 0, &alice());
-		assert_ok!(NftLending::add_collection(RuntimeOrigin::root(), pool, KITTIES, collection_params()));
+		assert_ok!(NftLending::add_collection(
+			RuntimeOrigin::root(),
+			pool,
+			KITTIES,
+			collection_params()
+		));
 		assert_noop!(
 			NftLending::borrow(signed(alice()), pool, KITTIES, 0, UNIT, None),
 			Error::<Test>::NoPrice
@@ -150,7 +169,14 @@ fn a_fixed_loan_locks_its_apr_for_the_chosen_term() {
 			Error::<Test>::TermRequired
 		);
 		assert_noop!(
-			NftLending::borrow(RuntimeOrigin::signed(alice()), pool, KITTIES, 0, UNIT, Some(3 * DAY)),
+			NftLending::borrow(
+				RuntimeOrigin::signed(alice()),
+				pool,
+				KITTIES,
+				0,
+				UNIT,
+				Some(3 * DAY)
+			),
 			Error::<Test>::TermNotOffered
 		);
 		let loan = borrow(&alice(), pool, KITTIES, 0, 400 * UNIT, Some(30 * DAY));
@@ -167,7 +193,6 @@ fn a_fixed_loan_locks_its_apr_for_the_chosen_term() {
 		check();
 	});
 }
-
 
 #[test]
 fn borrow_more_stays_within_the_current_ltv() {
@@ -216,7 +241,9 @@ fn anyone_can_repay_partially_and_full_repayment_returns_the_nft_at_once() {
 		assert!(debt > 400 * UNIT);
 		assert_ok!(NftLending::repay(RuntimeOrigin::signed(charlie()), loan, 100 * UNIT));
 		assert!(debt_of(loan) <= debt - 100 * UNIT + 1);
-		assert!(matches!(last_event(), crate::Event::Repaid { amount, .. } if amount == 100 * UNIT));
+		assert!(
+			matches!(last_event(), crate::Event::Repaid { amount, .. } if amount == 100 * UNIT)
+		);
 		check();
 		// Over-paying is capped at the debt.
 		let owed = debt_of(loan);
@@ -226,7 +253,12 @@ fn anyone_can_repay_partially_and_full_repayment_returns_the_nft_at_once() {
 		assert!(Loans::<Test>::get(loan).is_none());
 		assert_eq!(LoanOfNft::<Test>::get(PUNKS, 0), None);
 		// The NFT moves again, in the same block.
-		assert_ok!(pallet_nfts::Pallet::<Test>::transfer(RuntimeOrigin::signed(alice()), PUNKS, 0, dave()));
+		assert_ok!(pallet_nfts::Pallet::<Test>::transfer(
+			RuntimeOrigin::signed(alice()),
+			PUNKS,
+			0,
+			dave()
+		));
 		check();
 	});
 }
@@ -263,7 +295,8 @@ fn a_fixed_loan_pays_interest_first_then_principal() {
 		assert!(interest > 0);
 		// Pay half the interest: the principal stays, the rest of the interest is carried.
 		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, interest / 2));
-		let LoanDebt::Fixed { principal, unpaid_interest, .. } = Loans::<Test>::get(loan).unwrap().debt
+		let LoanDebt::Fixed { principal, unpaid_interest, .. } =
+			Loans::<Test>::get(loan).unwrap().debt
 		else {
 			panic!("fixed loan")
 		};
@@ -271,8 +304,13 @@ fn a_fixed_loan_pays_interest_first_then_principal() {
 		assert_eq!(unpaid_interest, interest - interest / 2);
 		check();
 		// Pay more than the interest: the principal falls.
-		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, unpaid_interest + 100 * UNIT));
-		let LoanDebt::Fixed { principal, unpaid_interest, .. } = Loans::<Test>::get(loan).unwrap().debt
+		assert_ok!(NftLending::repay(
+			RuntimeOrigin::signed(alice()),
+			loan,
+			unpaid_interest + 100 * UNIT
+		));
+		let LoanDebt::Fixed { principal, unpaid_interest, .. } =
+			Loans::<Test>::get(loan).unwrap().debt
 		else {
 			panic!("fixed loan")
 		};

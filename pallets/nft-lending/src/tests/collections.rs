@@ -9,7 +9,12 @@ use sp_runtime::DispatchError;
 fn governance_lists_updates_and_removes_a_collection() {
 	new_test_ext().execute_with(|| {
 		let pool = pool_with(variable_params(), &[]);
-		assert_ok!(NftLending::add_collection(RuntimeOrigin::root(), pool, PUNKS, collection_params()));
+		assert_ok!(NftLending::add_collection(
+			RuntimeOrigin::root(),
+			pool,
+			PUNKS,
+			collection_params()
+		));
 		assert!(NftLending::is_listed_anywhere(&PUNKS));
 		assert_eq!(Pools::<Test>::get(pool).unwrap().collections, 1);
 		let mut params = collection_params();
@@ -29,16 +34,16 @@ fn risk_numbers_are_bounds_checked() {
 	new_test_ext().execute_with(|| {
 		let pool = pool_with(variable_params(), &[]);
 		let cases = [
-			(CollectionParams { ltv: Perbill::zero(), ..collection_params() }, Error::<Test>::InvalidLtv),
+			(
+				CollectionParams { ltv: Perbill::zero(), ..collection_params() },
+				Error::<Test>::InvalidLtv,
+			),
 			(
 				CollectionParams { ltv: Perbill::from_percent(70), ..collection_params() },
 				Error::<Test>::InvalidLtv,
 			),
 			(
-				CollectionParams {
-					liquidation_threshold: Perbill::one(),
-					..collection_params()
-				},
+				CollectionParams { liquidation_threshold: Perbill::one(), ..collection_params() },
 				Error::<Test>::InvalidLtv,
 			),
 			(
@@ -48,15 +53,24 @@ fn risk_numbers_are_bounds_checked() {
 				},
 				Error::<Test>::PenaltyTooHigh,
 			),
-			(CollectionParams { max_loans: 0, ..collection_params() }, Error::<Test>::InvalidCollectionLimits),
+			(
+				CollectionParams { max_loans: 0, ..collection_params() },
+				Error::<Test>::InvalidCollectionLimits,
+			),
 			(
 				CollectionParams { max_loans: 20_001, ..collection_params() },
 				Error::<Test>::InvalidCollectionLimits,
 			),
-			(CollectionParams { debt_ceiling: 0, ..collection_params() }, Error::<Test>::InvalidCollectionLimits),
+			(
+				CollectionParams { debt_ceiling: 0, ..collection_params() },
+				Error::<Test>::InvalidCollectionLimits,
+			),
 		];
 		for (params, error) in cases {
-			assert_noop!(NftLending::add_collection(RuntimeOrigin::root(), pool, PUNKS, params), error);
+			assert_noop!(
+				NftLending::add_collection(RuntimeOrigin::root(), pool, PUNKS, params),
+				error
+			);
 		}
 	});
 }
@@ -66,7 +80,12 @@ fn collection_calls_fail_cleanly() {
 	new_test_ext().execute_with(|| {
 		let pool = pool_with(variable_params(), &[PUNKS]);
 		assert_noop!(
-			NftLending::add_collection(RuntimeOrigin::signed(alice()), pool, KITTIES, collection_params()),
+			NftLending::add_collection(
+				RuntimeOrigin::signed(alice()),
+				pool,
+				KITTIES,
+				collection_params()
+			),
 			DispatchError::BadOrigin
 		);
 		assert_noop!(
@@ -78,7 +97,12 @@ fn collection_calls_fail_cleanly() {
 			Error::<Test>::PoolNotFound
 		);
 		assert_noop!(
-			NftLending::update_collection(RuntimeOrigin::root(), pool, KITTIES, collection_params()),
+			NftLending::update_collection(
+				RuntimeOrigin::root(),
+				pool,
+				KITTIES,
+				collection_params()
+			),
 			Error::<Test>::CollectionNotListed
 		);
 		assert_noop!(
@@ -86,7 +110,12 @@ fn collection_calls_fail_cleanly() {
 			Error::<Test>::CollectionNotListed
 		);
 		for c in 1..4 {
-			assert_ok!(NftLending::add_collection(RuntimeOrigin::root(), pool, c, collection_params()));
+			assert_ok!(NftLending::add_collection(
+				RuntimeOrigin::root(),
+				pool,
+				c,
+				collection_params()
+			));
 		}
 		assert_noop!(
 			NftLending::add_collection(RuntimeOrigin::root(), pool, 9, collection_params()),
@@ -133,7 +162,12 @@ fn a_removed_collection_can_be_listed_again() {
 		set_price(PUNKS, 100 * UNIT, 100 * UNIT);
 		borrow(&alice(), pool, PUNKS, 0, 10 * UNIT, None);
 		assert_ok!(NftLending::remove_collection(RuntimeOrigin::root(), pool, PUNKS));
-		assert_ok!(NftLending::add_collection(RuntimeOrigin::root(), pool, PUNKS, collection_params()));
+		assert_ok!(NftLending::add_collection(
+			RuntimeOrigin::root(),
+			pool,
+			PUNKS,
+			collection_params()
+		));
 		let entry = PoolCollections::<Test>::get(pool, PUNKS).unwrap();
 		assert_eq!(entry.status, ListingStatus::Listed);
 		assert_eq!(entry.open_loans, 1);

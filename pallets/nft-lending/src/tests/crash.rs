@@ -17,7 +17,14 @@ fn a_fifty_percent_crash_over_a_day_liquidates_every_loan_and_books_losses_exact
 			let owner = account(1 + (item % 4) as u8);
 			nft(PUNKS, item, &owner);
 			// 300..=399 borrowed on a 1000 valuation: HF from 1.75 to 2.33.
-			loans.push(borrow(&owner, pool, PUNKS, item, (300 + item as u128 * 99 / 40) * UNIT, None));
+			loans.push(borrow(
+				&owner,
+				pool,
+				PUNKS,
+				item,
+				(300 + item as u128 * 99 / 40) * UNIT,
+				None,
+			));
 		}
 		let lenders_before = info(pool).pool_value;
 
@@ -39,14 +46,16 @@ fn a_fifty_percent_crash_over_a_day_liquidates_every_loan_and_books_losses_exact
 		// started, or the debt if lower); the rest get none.
 		for (i, loan) in loans.iter().enumerate() {
 			if i % 2 == 0 {
-				let LoanStatus::InAuction { min_bid, .. } = NftLending::loan_info(*loan).unwrap().status
+				let LoanStatus::InAuction { min_bid, .. } =
+					NftLending::loan_info(*loan).unwrap().status
 				else {
 					panic!("in auction")
 				};
 				assert_ok!(NftLending::bid(RuntimeOrigin::signed(eve()), *loan, min_bid));
 			}
 		}
-		let last_end = loans.iter().map(|l| Auctions::<Test>::get(l).unwrap().ends_at).max().unwrap();
+		let last_end =
+			loans.iter().map(|l| Auctions::<Test>::get(l).unwrap().ends_at).max().unwrap();
 		let mut block = System::block_number();
 		while block < last_end + 1 {
 			block += 1;

@@ -1,11 +1,11 @@
 //! Interest stories: a year of a variable loan, a fixed and a variable pool side by side, and
 //! the reserve's share.
 
-use sp_runtime::traits::One as _;
 use super::*;
 use crate::math::Rate;
 use frame_support::assert_ok;
 use sp_arithmetic::FixedPointNumber;
+use sp_runtime::traits::One as _;
 
 #[test]
 fn a_year_of_lending_pays_lenders_more_than_they_put_in_and_fills_the_reserve() {
@@ -19,8 +19,8 @@ fn a_year_of_lending_pays_lenders_more_than_they_put_in_and_fills_the_reserve() 
 		// Utilization ~70%: the kink, about 10% a year.
 		let apr = info(pool).borrow_apr;
 		assert!(
-			apr > Rate::saturating_from_rational(99, 1000) &&
-				apr < Rate::saturating_from_rational(101, 1000)
+			apr > Rate::saturating_from_rational(99, 1000)
+				&& apr < Rate::saturating_from_rational(101, 1000)
 		);
 
 		let index_before = ledger(pool).borrow_index;
@@ -46,7 +46,10 @@ fn a_year_of_lending_pays_lenders_more_than_they_put_in_and_fills_the_reserve() 
 		let reserve = ledger(pool).reserve;
 		let interest = debt - 1_400 * UNIT;
 		// The reserve holds its 20% of the interest (rounded down per accrual).
-		assert!(reserve <= interest / 5 && reserve + 200 >= interest / 5, "reserve {reserve} of {interest}");
+		assert!(
+			reserve <= interest / 5 && reserve + 200 >= interest / 5,
+			"reserve {reserve} of {interest}"
+		);
 
 		let before = balance(&eve());
 		let shares = Shares::<Test>::get(pool, eve());
@@ -75,9 +78,14 @@ fn a_fixed_and_a_variable_pool_side_by_side() {
 		run_to_block(1 + 30 * DAY);
 		assert_eq!(NftLending::loan_info(f).unwrap().apr.unwrap(), fixed_apr);
 		// Fixed: simple interest at the locked APR.
-		let expected_fixed = 4_000 * UNIT +
-			crate::math::interest::simple_interest(4_000 * UNIT, fixed_apr, 30 * DAY, BLOCKS_PER_YEAR as u64)
-				.unwrap();
+		let expected_fixed = 4_000 * UNIT
+			+ crate::math::interest::simple_interest(
+				4_000 * UNIT,
+				fixed_apr,
+				30 * DAY,
+				BLOCKS_PER_YEAR as u64,
+			)
+			.unwrap();
 		assert_eq!(debt_of(f), expected_fixed);
 		// Variable: grew faster (utilization ~70% vs ~40%).
 		let v_growth = debt_of(v) - 4_000 * UNIT;
@@ -98,7 +106,10 @@ fn fixed_pool_books_stay_within_their_loans_as_loans_come_and_go() {
 		for item in 0..20u32 {
 			let owner = account(1 + (item % 4) as u8);
 			nft(KITTIES, item, &owner);
-			loans.push((owner.clone(), borrow(&owner, pool, KITTIES, item, (item as u128 + 1) * 77 * UNIT, Some(30 * DAY))));
+			loans.push((
+				owner.clone(),
+				borrow(&owner, pool, KITTIES, item, (item as u128 + 1) * 77 * UNIT, Some(30 * DAY)),
+			));
 			run_to_block(System::block_number() + 137);
 		}
 		for (i, (owner, loan)) in loans.iter().enumerate() {

@@ -45,7 +45,9 @@ fn deposits_and_withdrawals_follow_the_share_price() {
 		assert_ok!(NftLending::withdraw(RuntimeOrigin::signed(bob()), pool, 200 * UNIT));
 		assert_eq!(balance(&bob()) - before, 200 * UNIT);
 		assert_eq!(Shares::<Test>::get(pool, bob()), 300 * UNIT);
-		assert!(matches!(last_event(), crate::Event::Withdrawn { amount, .. } if amount == 200 * UNIT));
+		assert!(
+			matches!(last_event(), crate::Event::Withdrawn { amount, .. } if amount == 200 * UNIT)
+		);
 		check();
 	});
 }
@@ -86,7 +88,9 @@ fn deposit_errors_change_nothing() {
 		);
 		assert_ok!(NftLending::deposit(RuntimeOrigin::signed(eve()), pool, 1_000 * UNIT));
 		// More than the account has.
-		assert!(NftLending::deposit(RuntimeOrigin::signed(bob()), pool, 100_000_000 * UNIT).is_err());
+		assert!(
+			NftLending::deposit(RuntimeOrigin::signed(bob()), pool, 100_000_000 * UNIT).is_err()
+		);
 		assert_noop!(
 			NftLending::deposit(RuntimeOrigin::signed(bob()), pool, 0),
 			Error::<Test>::DepositTooSmall

@@ -1,12 +1,12 @@
 //! Property tests of the pure math: rate curve, index growth, shares, health factor, auctions.
 
-use sp_runtime::traits::{One as _, Saturating as _};
 use crate::{
 	math::{auction, interest, rates, shares, valuation, Rate},
 	types::RateCurve,
 };
 use proptest::prelude::*;
 use sp_arithmetic::{per_things::Rounding, FixedPointNumber, Perbill};
+use sp_runtime::traits::{One as _, Saturating as _};
 
 const BLOCKS_PER_YEAR: u64 = 5_259_600;
 
@@ -212,7 +212,13 @@ fn utilization_examples() {
 	assert_eq!(rates::utilization_after_borrow(0, 100, 101), None);
 	let curve = RateCurve::default();
 	// At the kink: base + slope1 = 10%; at 100%: 110%.
-	assert_eq!(rates::borrow_rate(&curve, Perbill::from_percent(70)), Rate::saturating_from_rational(10, 100));
-	assert_eq!(rates::borrow_rate(&curve, Perbill::one()), Rate::saturating_from_rational(110, 100));
+	assert_eq!(
+		rates::borrow_rate(&curve, Perbill::from_percent(70)),
+		Rate::saturating_from_rational(10, 100)
+	);
+	assert_eq!(
+		rates::borrow_rate(&curve, Perbill::one()),
+		Rate::saturating_from_rational(110, 100)
+	);
 	assert_eq!(rates::borrow_rate(&curve, Perbill::zero()), Rate::saturating_from_rational(2, 100));
 }

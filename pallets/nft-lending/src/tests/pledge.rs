@@ -18,10 +18,7 @@ fn the_owner_cannot_transfer_burn_approve_away_or_sell_a_pledged_nft() {
 	new_test_ext().execute_with(|| {
 		pledged_punk();
 		let owner = RuntimeOrigin::signed(alice());
-		assert_noop!(
-			Nfts::transfer(owner.clone(), PUNKS, 0, bob()),
-			NftsError::<Test>::ItemLocked
-		);
+		assert_noop!(Nfts::transfer(owner.clone(), PUNKS, 0, bob()), NftsError::<Test>::ItemLocked);
 		assert_noop!(Nfts::burn(owner.clone(), PUNKS, 0), NftsError::<Test>::ItemLocked);
 		// An approved delegate cannot move it either.
 		assert_ok!(Nfts::approve_transfer(owner.clone(), PUNKS, 0, bob(), None));
@@ -52,9 +49,9 @@ fn the_collection_owner_admin_and_freezer_cannot_free_a_pledged_nft() {
 			NftsError::<Test>::ItemLocked
 		);
 		// Nobody signed can touch the pallet's attribute that holds the pledge.
-		let key: BoundedVec<u8, _> = BoundedVec::truncate_from(
-			codec::Encode::encode(&pallet_nfts::PalletAttributes::<u32>::TransferDisabled),
-		);
+		let key: BoundedVec<u8, _> = BoundedVec::truncate_from(codec::Encode::encode(
+			&pallet_nfts::PalletAttributes::<u32>::TransferDisabled,
+		));
 		for who in [alice(), collection_owner()] {
 			assert!(Nfts::clear_attribute(
 				RuntimeOrigin::signed(who),

@@ -155,10 +155,8 @@ fn five_hundred_loans_due_in_one_block_are_processed_over_several_blocks_none_lo
 			assert!(blocks < 20, "the sweep keeps making progress");
 		}
 		assert!(blocks > 1, "the budget spreads the work over several blocks");
-		let started = lending_events()
-			.iter()
-			.filter(|e| matches!(e, Event::AuctionStarted { .. }))
-			.count();
+		let started =
+			lending_events().iter().filter(|e| matches!(e, Event::AuctionStarted { .. })).count();
 		assert_eq!(started, 500, "each loan is auctioned exactly once");
 		assert!(lending_events().iter().any(|e| matches!(e, Event::SweepIncomplete { .. })));
 		assert_eq!(Auctions::<Test>::iter().count(), 500);

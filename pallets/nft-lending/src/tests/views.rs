@@ -1,12 +1,12 @@
 //! Figures for wallets: pool, loan, max borrow, positions.
 
-use sp_runtime::traits::One as _;
 use super::*;
 use crate::{
 	math::Rate,
 	views::{BorrowLimitError, LoanStatus},
 };
 use frame_support::assert_ok;
+use sp_runtime::traits::One as _;
 
 #[test]
 fn pool_figures_add_up() {
@@ -20,7 +20,10 @@ fn pool_figures_add_up() {
 		borrow(&alice(), pool, PUNKS, 0, 500 * UNIT, None);
 		run_to_block(1_000);
 		let figures = info(pool);
-		assert_eq!(figures.cash + figures.debt, figures.pool_value + figures.reserve + figures.bad_debt);
+		assert_eq!(
+			figures.cash + figures.debt,
+			figures.pool_value + figures.reserve + figures.bad_debt
+		);
 		assert!(figures.utilization > Perbill::from_percent(49));
 		assert!(figures.supply_apr < figures.borrow_apr);
 		assert!(figures.share_price > Rate::one());
@@ -56,17 +59,29 @@ fn max_borrow_is_the_tightest_limit() {
 		set_price(PUNKS, 10_000 * UNIT, 10_000 * UNIT);
 		// Utilization: 90% of the pool's money.
 		let cash = ledger(pool).cash;
-		assert_eq!(NftLending::max_borrow_amount(pool, PUNKS, 0), Ok(Perbill::from_percent(90).mul_floor(cash)));
+		assert_eq!(
+			NftLending::max_borrow_amount(pool, PUNKS, 0),
+			Ok(Perbill::from_percent(90).mul_floor(cash))
+		);
 		let amount = NftLending::max_borrow_amount(pool, PUNKS, 0).unwrap();
 		borrow(&alice(), pool, PUNKS, 0, amount, None);
 		assert_eq!(
 			NftLending::max_borrow_amount(pool, PUNKS, 0),
 			Err(BorrowLimitError::NftAlreadyPledged)
 		);
-		assert_eq!(NftLending::max_borrow_amount(pool, PUNKS, 1), Err(BorrowLimitError::BelowMinimumLoan));
-		assert_eq!(NftLending::max_borrow_amount(pool, KITTIES, 1), Err(BorrowLimitError::CollectionNotListed));
+		assert_eq!(
+			NftLending::max_borrow_amount(pool, PUNKS, 1),
+			Err(BorrowLimitError::BelowMinimumLoan)
+		);
+		assert_eq!(
+			NftLending::max_borrow_amount(pool, KITTIES, 1),
+			Err(BorrowLimitError::CollectionNotListed)
+		);
 		make_price_stale(PUNKS);
-		assert_eq!(NftLending::max_borrow_amount(pool, PUNKS, 1), Err(BorrowLimitError::StalePrice));
+		assert_eq!(
+			NftLending::max_borrow_amount(pool, PUNKS, 1),
+			Err(BorrowLimitError::StalePrice)
+		);
 		assert_eq!(NftLending::max_borrow_amount(9, PUNKS, 1), Err(BorrowLimitError::PoolNotFound));
 	});
 }
