@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 
-# Sourced: it exports what the build needs (RUSTUP_AUTO_INSTALL, WASM_BUILD_TOOLCHAIN).
+# Sourced: installs what is missing first.
 source "$REPO_ROOT/scripts/setup.sh"
 
 log "Building nft-lending-node (release; the first build takes a while)"

@@ -1,16 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, and only what is missing (quiet when all is there):
 # - Debian packages: protobuf-compiler, clang, libclang-dev (and Node.js if absent);
-# - the Rust toolchain pinned in rust-toolchain.toml (channel, components, wasm target);
+# - the Rust toolchain's wasm target and standard-library sources (the runtime is built to wasm);
 # - the e2e tests' npm packages (e2e/package-lock.json).
 #
-# Where rustup cannot download (machines that reach only package registries), the pinned
-# toolchain has no wasm target. The runtime's wasm is then built with Debian's Rust toolchain
-# (rustc-web, which ships the standard library's sources): this script installs it, builds
-# `core` and `alloc` for the `wasm32v1-none` target once, and links it as the rustup toolchain
-# `nft-lending-wasm`; scripts/lib/env.sh tells substrate-wasm-builder to use it.
-#
-# Run it alone, or source it (run-dev.sh and test.sh do) to also get its exported settings.
+# Run it alone, or source it (run-dev.sh and test.sh do).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 
@@ -37,59 +31,20 @@ apt_install() {
 
 setup_rust_toolchain() {
 	command -v rustup >/dev/null || die "rustup is not installed"
-	# Materialise rust-toolchain.toml. Where downloads are impossible, stop rustup from trying
-	# again on every cargo call (it would fail them all) and use what is installed.
-	if [ "${RUSTUP_AUTO_INSTALL:-1}" != 0 ]; then
-		if ! (cd "$REPO_ROOT" && rustup toolchain install >/dev/null 2>&1); then
-			warn "rustup cannot install what rust-toolchain.toml lists; using the installed toolchain"
-			export RUSTUP_AUTO_INSTALL=0
-		fi
+	# rust-toolchain.toml names the channel, the wasm target and rust-src. Machines where rustup
+	# does not install them on first use (RUSTUP_AUTO_INSTALL=0) get them explicitly here.
+	local installed
+	installed="$(cd "$REPO_ROOT" && rustup target list --installed 2>/dev/null || true)"
+	if ! grep -qx wasm32-unknown-unknown <<<"$installed"; then
+		log "Adding the Rust target wasm32-unknown-unknown"
+		(cd "$REPO_ROOT" && rustup target add wasm32-unknown-unknown)
+	fi
+	installed="$(cd "$REPO_ROOT" && rustup component list --installed 2>/dev/null || true)"
+	if ! grep -q "^rust-src" <<<"$installed"; then
+		log "Adding the Rust component rust-src"
+		(cd "$REPO_ROOT" && rustup component add rust-src)
 	fi
 	(cd "$REPO_ROOT" && cargo --version >/dev/null) || die "no working cargo for $REPO_ROOT"
-}
-
-# Debian's rustc-web with `core` and `alloc` built for wasm32v1-none, as a rustup toolchain.
-setup_wasm_fallback_toolchain() {
-	pinned_toolchain_builds_wasm && return 0
-	apt_install rustc-web cargo-web rust-web-src rust-web-llvm
-	# Debian's rust-lld is a link to a versioned lld package (e.g. lld-22).
-	if [ ! -e /usr/bin/rust-lld ]; then
-		apt_install "$(basename "$(readlink /usr/bin/rust-lld)")"
-	fi
-	if ! wasm_fallback_toolchain_linked; then
-		rustup toolchain link "$WASM_FALLBACK_TOOLCHAIN" /usr
-	fi
-
-	local sysroot_lib=/usr/lib/rustlib/wasm32v1-none/lib
-	local version stamp="$sysroot_lib/.built-by-nft-lending"
-	version="$(/usr/bin/rustc -vV)"
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ]; then
-		return 0
-	fi
-	log "Building core and alloc for wasm32v1-none with $(/usr/bin/rustc --version)"
-	local work="$HOME/.cache/nft-lending/wasm-sysroot"
-	mkdir -p "$work/src"
-	cat >"$work/Cargo.toml" <<-'TOML'
-		[package]
-		name = "wasm-sysroot"
-		version = "0.0.0"
-		edition = "2021"
-
-		[lib]
-		path = "src/lib.rs"
-
-		[workspace]
-	TOML
-	echo '#![no_std]' >"$work/src/lib.rs"
-	# Bitcode is embedded because the runtime is linked with LTO.
-	(cd "$work" && RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Cembed-bitcode=yes" CARGO_TARGET_DIR="$work/target" \
-		rustup run "$WASM_FALLBACK_TOOLCHAIN" cargo build --quiet --release \
-		--target wasm32v1-none -Zbuild-std=core,alloc)
-	as_root mkdir -p "$sysroot_lib"
-	as_root rm -f "$sysroot_lib"/*.rlib
-	as_root cp "$work"/target/wasm32v1-none/release/deps/lib{core,alloc,compiler_builtins}-*.rlib \
-		"$sysroot_lib/"
-	printf '%s' "$version" | as_root tee "$stamp" >/dev/null
 }
 
 setup_node_js() {
@@ -103,6 +58,4 @@ setup_node_js() {
 
 apt_install protobuf-compiler clang libclang-dev
 setup_rust_toolchain
-setup_wasm_fallback_toolchain
 setup_node_js
-use_wasm_toolchain

@@ -9,7 +9,7 @@
 # Prints a summary of the stages and exits non-zero when any failed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
-# Sourced: it exports what the build needs (RUSTUP_AUTO_INSTALL, WASM_BUILD_TOOLCHAIN).
+# Sourced: installs what is missing first.
 source "$REPO_ROOT/scripts/setup.sh"
 cd "$REPO_ROOT"
 

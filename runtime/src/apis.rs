@@ -18,8 +18,10 @@ use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
 use crate::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	configs::{CollectionId, ItemId},
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, NftLending,
+	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	VERSION,
 };
 
 impl_runtime_apis! {
@@ -148,6 +150,31 @@ impl_runtime_apis! {
 	impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
 		fn account_nonce(account: AccountId) -> Nonce {
 			System::account_nonce(account)
+		}
+	}
+
+	impl pallet_nft_lending_runtime_api::NftLendingApi<Block, AccountId, CollectionId, ItemId, BlockNumber>
+		for Runtime
+	{
+		fn pool(pool: pallet_nft_lending::PoolId) -> Option<pallet_nft_lending::views::PoolInfo> {
+			NftLending::pool_info(pool)
+		}
+		fn loan(
+			loan: pallet_nft_lending::LoanId,
+		) -> Option<pallet_nft_lending::views::LoanInfo<AccountId, CollectionId, ItemId, BlockNumber>> {
+			NftLending::loan_info(loan)
+		}
+		fn max_borrow(
+			pool: pallet_nft_lending::PoolId,
+			collection: CollectionId,
+			item: ItemId,
+		) -> Result<Balance, pallet_nft_lending::views::BorrowLimitError> {
+			NftLending::max_borrow_amount(pool, collection, item)
+		}
+		fn positions(
+			account: AccountId,
+		) -> pallet_nft_lending::views::Positions<AccountId, CollectionId, ItemId, BlockNumber> {
+			NftLending::account_positions(&account)
 		}
 	}
 

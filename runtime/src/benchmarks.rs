@@ -10,4 +10,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_sudo, Sudo]
 	[pallet_nfts, Nfts]
+	[pallet_nft_lending, NftLending]
+	[pallet_floor_price_oracle, FloorPriceOracle]
 );

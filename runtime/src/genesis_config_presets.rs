@@ -8,8 +8,12 @@
 //! - Alice holds the sudo key. Sudo exists for development and local chains only: a production
 //!   preset sets no sudo key (`sudo: { key: null }`).
 //!
-//! Lending pools and oracle feeders join the presets with their pallets: extend [`genesis`] (one
-//! place for both presets) and use [`demo_collections`] for the collection ids.
+//! - two lending pools with liquidity (see [`lending_genesis`]), priced collections and the
+//!   authorities as price feeders;
+//! - governance track timings: fast on `development`, production on `local_testnet`.
+//!
+//! After changing a preset, regenerate `chain-specs/` with `scripts/generate-chain-specs.sh`
+//! (a runtime test compares them).
 
 use alloc::{string::String, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -19,9 +23,13 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
+use pallet_nft_lending::{CollectionParams, GenesisPool, LiquidationConfig, RateCurve};
+use sp_runtime::Perbill;
+
 use crate::{
-	configs::CollectionId, demo_nfts, AccountId, Balance, BalancesConfig, RuntimeGenesisConfig,
-	SudoConfig, UNIT,
+	configs::CollectionId, demo_nfts, governance::origins::TrackTimings, AccountId, Balance,
+	BalancesConfig, FeederMembershipConfig, FloorPriceOracleConfig, OriginsConfig, Runtime,
+	RuntimeGenesisConfig, SudoConfig, DAYS, UNIT,
 };
 
 /// What every dev account holds at genesis.
@@ -105,12 +113,117 @@ fn demo_nfts_genesis() -> demo_nfts::GenesisConfig<crate::Runtime> {
 	}
 }
 
-/// The genesis shared by both presets; only the authorities (Aura key, GRANDPA key) differ.
-fn genesis(authorities: &[(Sr25519Keyring, Ed25519Keyring)], root: AccountId) -> Value {
+/// What differs between the two presets besides the authorities.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Network {
+	/// `--dev`: fast governance, short loan terms and auctions, one feeder.
+	Development,
+	/// `--chain local`: production periods, two feeders that must agree.
+	LocalTestnet,
+}
+
+/// Demo floor price of each collection at genesis (the demo price feed serves around these).
+pub fn demo_floor_price(collection: CollectionId) -> Balance {
+	match collection {
+		0 => 5_000 * UNIT,
+		1 => 800 * UNIT,
+		_ => 300 * UNIT,
+	}
+}
+
+/// Risk numbers of the blue-chip collection in its pool.
+fn blue_chip_params() -> CollectionParams {
+	CollectionParams {
+		ltv: Perbill::from_percent(40),
+		liquidation_threshold: Perbill::from_percent(70),
+		debt_ceiling: 100_000 * UNIT,
+		max_loans: 100,
+		liquidation_penalty: Perbill::from_percent(5),
+	}
+}
+
+/// Risk numbers of an emerging collection in the shared pool: lower ltv, higher penalty.
+fn emerging_params() -> CollectionParams {
+	CollectionParams {
+		ltv: Perbill::from_percent(30),
+		liquidation_threshold: Perbill::from_percent(55),
+		debt_ceiling: 20_000 * UNIT,
+		max_loans: 50,
+		liquidation_penalty: Perbill::from_percent(8),
+	}
+}
+
+/// Pool 0: the blue-chip pool (variable rate) lends against Polkadot Punks; Ferdie deposits
+/// 200,000 NFTL. Pool 1: the shared pool (fixed rate) lends against the emerging collections;
+/// Eve deposits 100,000 NFTL. Dev terms are 20, 100 and 600 blocks (2, 10 and 60 minutes);
+/// local-testnet terms are 7, 30 and 90 days.
+fn lending_genesis(network: Network) -> pallet_nft_lending::GenesisConfig<Runtime> {
+	let curve = RateCurve::default();
+	let terms = match network {
+		Network::Development => vec![20, 100, 600],
+		Network::LocalTestnet => vec![7 * DAYS, 30 * DAYS, 90 * DAYS],
+	};
+	let collections = demo_collections();
+	pallet_nft_lending::GenesisConfig {
+		liquidation: match network {
+			Network::Development => Some(LiquidationConfig {
+				grace_period: 5,
+				auction_duration: 20,
+				extension_window: 3,
+				max_extension: 10,
+				redeem_period: 8,
+				redeem_fine: Perbill::from_percent(5),
+				first_bid_discount: Perbill::from_percent(10),
+				bid_increment: Perbill::from_percent(1),
+				default_sale_duration: 50,
+				default_sale_floor: Perbill::from_percent(20),
+			}),
+			Network::LocalTestnet => None,
+		},
+		pools: vec![
+			GenesisPool {
+				fixed_terms: None,
+				curve,
+				reserve_factor: Perbill::from_percent(20),
+				max_utilization: Perbill::from_percent(90),
+				collections: collections
+					.iter()
+					.filter(|c| c.blue_chip)
+					.map(|c| (c.id, blue_chip_params()))
+					.collect(),
+			},
+			GenesisPool {
+				fixed_terms: Some(terms),
+				curve,
+				reserve_factor: Perbill::from_percent(20),
+				max_utilization: Perbill::from_percent(90),
+				collections: collections
+					.iter()
+					.filter(|c| !c.blue_chip)
+					.map(|c| (c.id, emerging_params()))
+					.collect(),
+			},
+		],
+		deposits: vec![
+			(0, Sr25519Keyring::Ferdie.to_account_id(), 200_000 * UNIT),
+			(1, Sr25519Keyring::Eve.to_account_id(), 100_000 * UNIT),
+		],
+	}
+}
+
+/// The genesis shared by both presets; the authorities and [`Network`] make the difference.
+fn genesis(
+	authorities: &[(Sr25519Keyring, Ed25519Keyring)],
+	root: AccountId,
+	network: Network,
+) -> Value {
 	let keys: Vec<(AuraId, GrandpaId)> = authorities
 		.iter()
 		.map(|(aura, grandpa)| (aura.public().into(), grandpa.public().into()))
 		.collect();
+	// Every authority runs the price feeder with its own key (the same seed as its account).
+	let mut feeders: Vec<AccountId> = authorities.iter().map(|(k, _)| k.to_account_id()).collect();
+	feeders.sort();
 
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -124,18 +237,36 @@ fn genesis(authorities: &[(Sr25519Keyring, Ed25519Keyring)], root: AccountId) ->
 		},
 		sudo: SudoConfig { key: Some(root) },
 		demo_nfts: demo_nfts_genesis(),
+		origins: OriginsConfig {
+			timings: match network {
+				Network::Development => TrackTimings::Fast,
+				Network::LocalTestnet => TrackTimings::Production,
+			},
+		},
+		feeder_membership: FeederMembershipConfig {
+			members: feeders.clone().try_into().expect("few feeders")
+		},
+		floor_price_oracle: FloorPriceOracleConfig {
+			minimum_feeders: feeders.len() as u32,
+			prices: demo_collections()
+				.iter()
+				.map(|c| (c.id, demo_floor_price(c.id)))
+				.collect::<Vec<_>>(),
+		},
+		nft_lending: lending_genesis(network),
 	})
 }
 
-/// `development`: Alice authors and finalizes alone.
+/// `development`: Alice authors, finalizes and feeds prices alone.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		Sr25519Keyring::Alice.to_account_id(),
+		Network::Development,
 	)
 }
 
-/// `local_testnet`: Alice and Bob author and finalize.
+/// `local_testnet`: Alice and Bob author, finalize and feed prices.
 pub fn local_config_genesis() -> Value {
 	genesis(
 		&[
@@ -143,6 +274,7 @@ pub fn local_config_genesis() -> Value {
 			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
 		],
 		Sr25519Keyring::Alice.to_account_id(),
+		Network::LocalTestnet,
 	)
 }
 

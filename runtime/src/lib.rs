@@ -21,6 +21,7 @@ mod benchmarks;
 pub mod configs;
 pub mod demo_nfts;
 pub mod genesis_config_presets;
+pub mod governance;
 
 use alloc::vec::Vec;
 use sp_runtime::{
@@ -55,11 +56,12 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The keys a validator registers. Aura authors blocks, GRANDPA finalizes them.
-	/// (The price feeders' key type is added here when the oracle lands.)
+	/// The keys a node holds. Aura authors blocks, GRANDPA finalizes them, and the floor-price
+	/// feeder key signs the off-chain worker's price feeds (`--dev`/`--alice` insert all three).
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
+		pub floor_price_feeder: FloorPriceOracle,
 	}
 }
 
@@ -236,10 +238,37 @@ mod runtime {
 	#[runtime::pallet_index(11)]
 	pub type DemoNfts = demo_nfts;
 
-	// Extension point. Reserved indices, wired in by their own issues:
-	// - 20-29 governance: Preimage, Scheduler, ConvictionVoting, Referenda, Origins;
-	// - 30-32 oracle: FeederMembership, Oracle, FloorPriceOracle;
-	// - 40 NftLending.
+	// Governance (OpenGov): `governance/`.
+	#[runtime::pallet_index(20)]
+	pub type Preimage = pallet_preimage;
+
+	#[runtime::pallet_index(21)]
+	pub type Scheduler = pallet_scheduler;
+
+	#[runtime::pallet_index(22)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	#[runtime::pallet_index(23)]
+	pub type Referenda = pallet_referenda;
+
+	#[runtime::pallet_index(24)]
+	pub type Origins = governance::origins::pallet_lending_origins;
+
+	// Floor prices: feeders (membership), their raw feeds and median (pallet-oracle), and the
+	// guarded spot and TWAP the lending pallet reads.
+	#[runtime::pallet_index(30)]
+	pub type FeederMembership = pallet_membership<Instance1>;
+
+	#[runtime::pallet_index(31)]
+	pub type Oracle = pallet_oracle;
+
+	#[runtime::pallet_index(32)]
+	pub type FloorPriceOracle = pallet_floor_price_oracle;
+
+	// The protocol.
+	#[runtime::pallet_index(40)]
+	pub type NftLending = pallet_nft_lending;
+
 	// Add a pallet here, its `Config` in a file of `configs/`, its genesis in
 	// `genesis_config_presets.rs`, and its benchmarks in `benchmarks.rs`.
 }

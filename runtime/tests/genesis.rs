@@ -7,7 +7,7 @@ use nft_lending_runtime::{
 	genesis_config_presets::{
 		demo_collections, dev_accounts, item_holders, ENDOWMENT, ITEMS_PER_COLLECTION,
 	},
-	Balances, Grandpa, Runtime, System,
+	AccountId, Balance, Balances, Grandpa, Runtime, System, UNIT,
 };
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
@@ -42,10 +42,17 @@ fn all_twelve_dev_accounts_are_funded_and_alice_holds_sudo() {
 		new_test_ext(&name).execute_with(|| {
 			let accounts = dev_accounts();
 			assert_eq!(accounts.len(), 12);
+			// The genesis lenders' deposits sit in the pools.
+			let lent: Vec<(AccountId, Balance)> = vec![
+				(Sr25519Keyring::Ferdie.to_account_id(), 200_000 * UNIT),
+				(Sr25519Keyring::Eve.to_account_id(), 100_000 * UNIT),
+			];
 			for account in accounts {
 				// Collection owners have part of it reserved for their NFT deposits.
 				let balance = System::account(&account).data;
-				assert_eq!(balance.free + balance.reserved, ENDOWMENT, "{name}");
+				let deposited =
+					lent.iter().find(|(a, _)| *a == account).map(|(_, d)| *d).unwrap_or_default();
+				assert_eq!(balance.free + balance.reserved + deposited, ENDOWMENT, "{name}");
 			}
 			assert_eq!(
 				pallet_sudo::Key::<Runtime>::get(),

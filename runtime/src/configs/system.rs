@@ -39,8 +39,18 @@ parameter_types! {
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 
+/// Every call but pallet-oracle's own `feed_values`: feeds enter through
+/// `FloorPriceOracle::submit_floor_prices`, which checks them first.
+pub struct BaseCallFilter;
+impl frame_support::traits::Contains<RuntimeCall> for BaseCallFilter {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::Oracle(pallet_oracle::Call::feed_values { .. }))
+	}
+}
+
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	type BaseCallFilter = BaseCallFilter;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;

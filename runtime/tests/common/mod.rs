@@ -49,3 +49,34 @@ fn merge(base: &mut Value, patch: Value) {
 		(base, patch) => *base = patch,
 	}
 }
+
+/// Runs blocks up to `n` as the executive does: every pallet's `on_initialize`, the timestamp
+/// inherent (slot `n`), every pallet's `on_finalize`. Leaves block `n` open (initialized, not
+/// finalized), so a test can dispatch calls in it.
+pub fn run_to_block(n: nft_lending_runtime::BlockNumber) {
+	use frame_support::traits::{OnFinalize, OnInitialize};
+	use nft_lending_runtime::{
+		AllPalletsWithSystem, RuntimeOrigin, System, Timestamp, SLOT_DURATION,
+	};
+	while System::block_number() < n {
+		let current = System::block_number();
+		if current > 0 {
+			AllPalletsWithSystem::on_finalize(current);
+		}
+		let next = current + 1;
+		System::reset_events();
+		System::set_block_number(next);
+		pallet_aura::CurrentSlot::<nft_lending_runtime::Runtime>::put(
+			sp_consensus_aura::Slot::from(next as u64),
+		);
+		AllPalletsWithSystem::on_initialize(next);
+		Timestamp::set(RuntimeOrigin::none(), next as u64 * SLOT_DURATION)
+			.expect("the timestamp inherent applies");
+		#[cfg(feature = "try-runtime")]
+		{
+			use frame_support::traits::{TryState, TryStateSelect};
+			AllPalletsWithSystem::try_state(next, TryStateSelect::All)
+				.unwrap_or_else(|e| panic!("try_state fails at block {next}: {e:?}"));
+		}
+	}
+}
