@@ -123,9 +123,10 @@ mod benchmarks {
 	fn create_pool() -> Result<(), BenchmarkError> {
 		let origin =
 			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let before = NextPoolId::<T>::get();
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, params::<T>(true));
-		assert_eq!(NextPoolId::<T>::get(), 1);
+		assert_eq!(NextPoolId::<T>::get(), before + 1);
 		Ok(())
 	}
 
@@ -180,7 +181,7 @@ mod benchmarks {
 			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, collection::<T>());
-		assert!(!Pallet::<T>::is_listed_anywhere(&collection::<T>()));
+		assert!(PoolCollections::<T>::get(id, collection::<T>()).is_none());
 		Ok(())
 	}
 
@@ -237,9 +238,10 @@ mod benchmarks {
 		let item = T::BenchmarkHelper::mint_nft(&collection::<T>(), 0, &borrower);
 		fill_due_buckets::<T>();
 		let term = *terms::<T>().last().unwrap();
+		let before = NextLoanId::<T>::get();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(borrower), id, collection::<T>(), item, unit::<T>() * 100, Some(term));
-		assert_eq!(NextLoanId::<T>::get(), 1);
+		assert_eq!(NextLoanId::<T>::get(), before + 1);
 	}
 
 	#[benchmark]

@@ -13,7 +13,8 @@ pub trait FloorPriceProvider<CollectionId> {
 /// Test and benchmark setups: make NFTs and prices exist.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId, CollectionId, ItemId> {
-	/// A collection id that `mint_nft` mints into; the same for every call in one benchmark.
+	/// A collection id that `mint_nft` mints into, distinct for each `index` and from any
+	/// collection the chain's genesis already has.
 	fn collection(index: u32) -> CollectionId;
 	/// Create the collection (if needed) and mint item `index` of it to `owner`.
 	fn mint_nft(collection: &CollectionId, index: u32, owner: &AccountId) -> ItemId;

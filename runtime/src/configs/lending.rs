@@ -177,19 +177,24 @@ pub mod benchmark_helpers {
 	use crate::{AccountId, System};
 	use frame_support::traits::tokens::nonfungibles_v2::{Create, Inspect, Mutate};
 
+	/// Benchmark collections get ids from here on, clear of the genesis collections.
+	const FIRST_BENCHMARK_COLLECTION: CollectionId = 1_000;
+
 	pub struct LendingBenchmarks;
 	impl pallet_nft_lending::traits::BenchmarkHelper<AccountId, CollectionId, ItemId>
 		for LendingBenchmarks
 	{
 		fn collection(index: u32) -> CollectionId {
-			index
+			FIRST_BENCHMARK_COLLECTION + index
 		}
 
 		fn mint_nft(collection: &CollectionId, index: u32, owner: &AccountId) -> ItemId {
 			use frame_support::traits::fungible::Mutate as _;
 			let creator: AccountId = frame_benchmarking::account("collection-owner", 0, 0);
 			Balances::set_balance(&creator, 1_000_000 * UNIT);
-			while <Nfts as Inspect<AccountId>>::collection_owner(collection).is_none() {
+			if <Nfts as Inspect<AccountId>>::collection_owner(collection).is_none() {
+				// pallet-nfts numbers collections itself: make the next one ours.
+				pallet_nfts::NextCollectionId::<Runtime>::put(*collection);
 				<Nfts as Create<AccountId, pallet_nfts::CollectionConfigFor<Runtime>>>::create_collection(
 					&creator,
 					&creator,
@@ -235,7 +240,7 @@ pub mod benchmark_helpers {
 	pub struct OracleBenchmarks;
 	impl pallet_floor_price_oracle::BenchmarkHelper<CollectionId> for OracleBenchmarks {
 		fn collection(index: u32) -> CollectionId {
-			index
+			FIRST_BENCHMARK_COLLECTION + index
 		}
 
 		fn track(collection: &CollectionId) {
