@@ -37,18 +37,19 @@ export async function connect(url = RPC_URL, timeoutMs = 30_000) {
   }
 }
 
-/** The dev accounts (sr25519 //Alice, //Bob, ...). */
+/**
+ * The dev accounts (sr25519 //Alice, //Bob, ...) and their stashes (//Alice//stash as
+ * `aliceStash`, ...): the 12 accounts the genesis presets fund.
+ */
 export function devAccounts() {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  const named = (name) => keyring.addFromUri(`//${name}`, { name });
-  return {
-    alice: named('Alice'),
-    bob: named('Bob'),
-    charlie: named('Charlie'),
-    dave: named('Dave'),
-    eve: named('Eve'),
-    ferdie: named('Ferdie'),
-  };
+  const accounts = {};
+  for (const name of ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']) {
+    const key = name.toLowerCase();
+    accounts[key] = keyring.addFromUri(`//${name}`, { name });
+    accounts[`${key}Stash`] = keyring.addFromUri(`//${name}//stash`, { name: `${name}//stash` });
+  }
+  return accounts;
 }
 
 /** Resolves with the first header for which `predicate` holds, from a header subscription. */
@@ -98,37 +99,111 @@ export function waitForFinalizedBlock(api, number, timeoutMs = 90_000) {
  * Rejects when the transaction is invalid, dropped, or its dispatch fails (with the pallet's
  * error name).
  */
-export function signAndWaitForInclusion(api, tx, signer, timeoutMs = 60_000) {
+export async function signAndWaitForInclusion(api, tx, signer, timeoutMs = 60_000) {
+  const { blockHash, events, dispatchError } = await sendAndWatch(api, tx, signer, timeoutMs);
+  if (dispatchError) {
+    throw new Error(
+      `${callName(tx)} by ${signerName(signer)} failed: ${describeDispatchError(api, dispatchError)}`,
+    );
+  }
+  return { blockHash, events };
+}
+
+/**
+ * Signs and sends `tx` and waits until it is in a block, whether its dispatch succeeds or not:
+ * resolves with `{ blockHash, events, dispatchError }` (`dispatchError` undefined on success).
+ * Rejects when the transaction never makes it into a block.
+ *
+ * A dev account that is also a price feeder (Alice on `--dev`) has its off-chain worker sign a
+ * feed every block with the nonce of the chain state, which can take the nonce of a transaction
+ * still in the pool (`Usurped`, or `1014: Priority is too low` at submission). The transaction
+ * was not included then, so it is signed again with a fresh nonce (up to `attempts` times).
+ */
+export async function sendAndWatch(api, tx, signer, timeoutMs = 60_000, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce(api, tx, signer, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof NotIncluded) || attempt >= attempts) throw error;
+    }
+  }
+}
+
+/** The transaction left the pool without being included in a block: safe to send again. */
+class NotIncluded extends Error {}
+
+function sendOnce(api, tx, signer, timeoutMs) {
   let unsubscribe = () => {};
+  const what = `${callName(tx)} by ${signerName(signer)}`;
   const included = new Promise((resolve, reject) => {
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        reject(new Error(`transaction ${status.type}`));
+    tx.signAndSend(signer, { nonce: -1 }, ({ status, events, dispatchError }) => {
+      if (status.isUsurped) {
+        reject(new NotIncluded(`${what}: transaction usurped by another with its nonce`));
+      } else if (status.isInvalid || status.isDropped) {
+        reject(new Error(`${what}: transaction ${status.type}`));
       } else if (status.isInBlock) {
-        if (dispatchError) {
-          reject(new Error(`dispatch failed: ${describeDispatchError(api, dispatchError)}`));
-        } else {
-          resolve({ blockHash: status.asInBlock, events });
-        }
+        resolve({ blockHash: status.asInBlock, events, dispatchError });
       }
     })
       .then((unsub) => {
         unsubscribe = unsub;
       })
-      .catch(reject);
+      .catch((error) => {
+        const message = String(error?.message ?? error);
+        const retry = /Priority is too low|Transaction is outdated|Transaction is stale/.test(
+          message,
+        );
+        reject(new (retry ? NotIncluded : Error)(`${what}: rejected by the node: ${message}`));
+      });
   });
-  return withTimeout(
-    included,
-    timeoutMs,
-    `${tx.method.section}.${tx.method.method} was not included in a block`,
-  ).finally(() => unsubscribe());
+  return withTimeout(included, timeoutMs, `${what} was not included in a block`).finally(() =>
+    unsubscribe(),
+  );
+}
+
+/**
+ * Sends `tx` expecting its dispatch to fail with the module error `expected` (`'Pallet.Error'`,
+ * e.g. `'Nfts.ItemLocked'`). Resolves with `{ blockHash, events, error }`; rejects, saying what
+ * happened instead, when the call succeeds or fails otherwise.
+ */
+export async function expectModuleError(api, tx, signer, expected, timeoutMs = 60_000) {
+  const { blockHash, events, dispatchError } = await sendAndWatch(api, tx, signer, timeoutMs);
+  const what = `${callName(tx)} by ${signerName(signer)}`;
+  if (!dispatchError) throw new Error(`${what} succeeded; expected it to fail with ${expected}`);
+  const error = moduleError(api, dispatchError);
+  const actual = error ? `${error.pallet}.${error.name}` : dispatchError.toString();
+  if (actual !== expected) {
+    throw new Error(`${what} failed with ${actual}; expected ${expected}`);
+  }
+  return { blockHash, events, error };
+}
+
+/**
+ * `{ pallet, name, docs }` of a module error, with the pallet's name as in the metadata
+ * (`Nfts`, `NftLending`); `undefined` for other dispatch errors.
+ */
+export function moduleError(api, dispatchError) {
+  if (!dispatchError.isModule) return undefined;
+  const module = dispatchError.asModule;
+  const { name, docs } = api.registry.findMetaError(module);
+  const pallet = api.runtimeMetadata.asLatest.pallets
+    .find((p) => p.index.toNumber() === module.index.toNumber())
+    ?.name.toString();
+  return { pallet, name, docs: docs.join(' ') };
 }
 
 /** `Pallet.Error: docs` for a module error, the error's text otherwise. */
 export function describeDispatchError(api, dispatchError) {
-  if (dispatchError.isModule) {
-    const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
-    return `${section}.${name}: ${docs.join(' ')}`;
-  }
+  const error = moduleError(api, dispatchError);
+  if (error) return `${error.pallet}.${error.name}: ${error.docs}`;
   return dispatchError.toString();
+}
+
+/** `section.method` of a transaction, e.g. `nftLending.borrow`. */
+function callName(tx) {
+  return `${tx.method.section}.${tx.method.method}`;
+}
+
+function signerName(signer) {
+  return signer.meta?.name ?? signer.address;
 }

@@ -1,12 +1,14 @@
-// The node's demo price feed: it serves floor prices for the demo collections, and the node
-// hands its URL to the oracle's off-chain worker through the off-chain persistent storage.
+// The node's demo price feed: it serves floor prices for the demo collections, the node hands
+// its URL to the oracle's off-chain worker through the off-chain persistent storage, and the
+// feeder's (Alice's) prices reach the chain within a few blocks.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { stringToHex } from '@polkadot/util';
 
-import { connect } from '../lib/chain.mjs';
+import { RPC_URL, connect } from '../lib/chain.mjs';
+import { checkOracleFeeds } from '../scripts/oracle-feeds.mjs';
 
 const PRICE_FEED_URL = process.env.PRICE_FEED_URL ?? 'http://127.0.0.1:8089/prices';
 const SOURCE_URL_KEY = 'floor-price-oracle::source-url';
@@ -49,4 +51,10 @@ test('the off-chain worker finds the feed URL in the off-chain storage', async (
   const stored = await api.rpc.offchain.localStorageGet('PERSISTENT', stringToHex(SOURCE_URL_KEY));
   assert.ok(stored.isSome, `off-chain storage holds ${SOURCE_URL_KEY}`);
   assert.equal(stored.unwrap().toUtf8(), PRICE_FEED_URL);
+});
+
+test("the feeder's prices reach the chain within a few blocks", { timeout: 3 * 60_000 }, async () => {
+  // Alice's raw feed of every demo collection is at most a few blocks old, and the median
+  // (FloorPriceOracle.floorPrices) is updated twice after the check starts.
+  await checkOracleFeeds(RPC_URL, () => {}, ['alice']);
 });
