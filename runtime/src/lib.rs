@@ -22,6 +22,7 @@ pub mod configs;
 pub mod demo_nfts;
 pub mod genesis_config_presets;
 pub mod governance;
+pub mod weights;
 
 use alloc::vec::Vec;
 use sp_runtime::{

@@ -79,6 +79,8 @@ mod benchmarks {
 			.try_into()
 			.map_err(|_| BenchmarkError::Stop("too many prices"))?;
 
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(feeder);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(feeder.clone()), prices, now);
 

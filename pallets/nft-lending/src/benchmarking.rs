@@ -213,6 +213,8 @@ mod benchmarks {
 		loan::<T>(id, 0);
 		advance::<T>(100);
 		let lender = funded::<T>("lender", 99);
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(lender);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(lender.clone()), id, unit::<T>() * 1_000);
 		assert!(Shares::<T>::get(id, &lender) > 0);
@@ -226,6 +228,8 @@ mod benchmarks {
 		loan::<T>(id, 0);
 		advance::<T>(100);
 		let shares = Shares::<T>::get(id, &lender);
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(lender);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(lender.clone()), id, shares);
 		assert_eq!(Shares::<T>::get(id, &lender), 0);
@@ -239,6 +243,8 @@ mod benchmarks {
 		fill_due_buckets::<T>();
 		let term = *terms::<T>().last().unwrap();
 		let before = NextLoanId::<T>::get();
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(borrower);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(borrower), id, collection::<T>(), item, unit::<T>() * 100, Some(term));
 		assert_eq!(NextLoanId::<T>::get(), before + 1);
@@ -249,6 +255,8 @@ mod benchmarks {
 		let id = pool::<T>(false);
 		let (borrower, loan_id) = loan::<T>(id, 0);
 		advance::<T>(100);
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(borrower);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(borrower), loan_id, unit::<T>() * 10);
 	}
@@ -259,6 +267,8 @@ mod benchmarks {
 		fill_due_buckets::<T>();
 		let (borrower, loan_id) = loan::<T>(id, 0);
 		advance::<T>(100);
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(borrower);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(borrower), loan_id, unit::<T>() * 1_000);
 		assert!(Loans::<T>::get(loan_id).is_none());
@@ -270,6 +280,8 @@ mod benchmarks {
 		fill_due_buckets::<T>();
 		let (borrower, loan_id) = loan::<T>(id, 0);
 		advance::<T>(100);
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(borrower);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(borrower), loan_id);
 	}
@@ -284,6 +296,8 @@ mod benchmarks {
 		let end = Auctions::<T>::get(loan_id).unwrap().ends_at;
 		frame_system::Pallet::<T>::set_block_number(end.saturating_sub(One::one()));
 		let second = funded::<T>("bidder", 1);
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(second);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(second), loan_id, debt * 2);
 	}
@@ -296,6 +310,8 @@ mod benchmarks {
 		Pallet::<T>::do_bid(&first, loan_id, debt).unwrap();
 		let second = funded::<T>("bidder", 1);
 		Pallet::<T>::do_bid(&second, loan_id, debt * 2).unwrap();
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(borrower);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(borrower), loan_id);
 		assert!(Loans::<T>::get(loan_id).is_none());
@@ -309,6 +325,8 @@ mod benchmarks {
 		Pallet::<T>::do_bid(&bidder, loan_id, debt * 2).unwrap();
 		let end = Auctions::<T>::get(loan_id).unwrap().ends_at;
 		frame_system::Pallet::<T>::set_block_number(end);
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(bidder);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(bidder), loan_id);
 		assert!(Loans::<T>::get(loan_id).is_none());
@@ -322,6 +340,8 @@ mod benchmarks {
 		frame_system::Pallet::<T>::set_block_number(end);
 		Pallet::<T>::do_settle(loan_id).unwrap();
 		let buyer = funded::<T>("buyer", 0);
+		// The caller's account is read and written for the fee in every transaction.
+		whitelist_account!(buyer);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(buyer), loan_id, unit::<T>() * 1_000_000);
 		assert!(Loans::<T>::get(loan_id).is_none());
