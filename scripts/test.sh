@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Command 2: install what is missing, then run every test of the project:
 #   1. build the node (release);
-#   2. unit tests of the pallets and the node (default features);
-#   3. runtime tests, natively (genesis presets, a block, try_state; `--features try-runtime`);
-#   4. the pallets' benchmark tests (`--features runtime-benchmarks`);
-#   5. end-to-end tests: the built node on `--dev`, driven by @polkadot/api (e2e/tests);
-#   6. zombienet network tests (zombienet/*.zndsl), when there are any.
+#   2. the node's unit tests;
+#   3. the pallets' tests (unit, property, benchmark tests) and the runtime's native tests
+#      (genesis presets, blocks, governance, try_state), in one build with the features
+#      `try-runtime` and `runtime-benchmarks` (each would recompile FRAME on its own);
+#   4. end-to-end tests: the built node on `--dev`, driven by @polkadot/api (e2e/tests);
+#   5. zombienet network tests (zombienet/*.zndsl);
+#   6. restart resilience: a local network, one validator stopped and started again.
 # Prints a summary of the stages and exits non-zero when any failed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -37,17 +39,21 @@ skip() {
 	RESULTS+=("$(printf '%-4s %6s   %s (%s)' SKIP - "$1" "$2")")
 }
 
-# A TCP port nobody listens on.
-free_port() {
-	node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+# N distinct TCP ports nobody listens on (held open together until all are chosen).
+free_ports() {
+	node -e '
+		const net = require("net");
+		const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer());
+		Promise.all(servers.map((s) => new Promise((ok) => s.listen(0, "127.0.0.1", ok)))).then(() => {
+			console.log(servers.map((s) => s.address().port).join(" "));
+			servers.forEach((s) => s.close());
+		});' "$1"
 }
 
 # Starts the built node on `--dev` on loopback, runs e2e/tests/*.test.mjs against it, stops it.
 e2e_tests() {
 	local rpc_port p2p_port feed_port node_log="$LOG_DIR/node.log" node_pid
-	rpc_port="$(free_port)"
-	p2p_port="$(free_port)"
-	feed_port="$(free_port)"
+	read -r rpc_port p2p_port feed_port < <(free_ports 3)
 	"$NODE_BIN" --dev --tmp --no-telemetry --no-prometheus --no-mdns \
 		--rpc-port "$rpc_port" \
 		--listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" \
@@ -102,25 +108,44 @@ zombienet_tests() {
 }
 
 stage "Build the node" cargo build --release -p nft-lending-node
-stage "Unit tests (pallets, node)" \
-	cargo test --release --workspace --exclude nft-lending-runtime
-stage "Runtime tests (try-runtime)" \
-	env SKIP_WASM_BUILD=1 cargo test --release -p nft-lending-runtime --features try-runtime
-stage "Pallet benchmark tests (runtime-benchmarks)" \
-	env SKIP_WASM_BUILD=1 cargo test --release -p pallet-nft-lending -p pallet-floor-price-oracle \
-	--features runtime-benchmarks
+stage "Node unit tests" cargo test --release -p nft-lending-node
+stage "Pallet and runtime tests (try-runtime, runtime-benchmarks)" \
+	env SKIP_WASM_BUILD=1 cargo test --release \
+	-p pallet-nft-lending -p pallet-floor-price-oracle -p pallet-nft-lending-runtime-api \
+	-p nft-lending-runtime \
+	--features nft-lending-runtime/try-runtime,nft-lending-runtime/runtime-benchmarks \
+	--features pallet-nft-lending/try-runtime,pallet-nft-lending/runtime-benchmarks \
+	--features pallet-floor-price-oracle/try-runtime,pallet-floor-price-oracle/runtime-benchmarks
 if [ -x "$NODE_BIN" ]; then
-	stage "End-to-end tests (node --dev, @polkadot/api)" e2e_tests
+	# The node-level tests mostly wait for blocks: the --dev e2e run (about 7 min) goes on in the
+	# background while the local networks (zombienet, then the restart) run in the foreground.
+	e2e_name="End-to-end tests (node --dev, @polkadot/api)"
+	e2e_log="$LOG_DIR/$(echo "$e2e_name" | tr -c 'a-zA-Z0-9\n' '-').log"
+	e2e_start=$SECONDS
+	log "$e2e_name: in the background (log $e2e_log)"
+	e2e_tests >"$e2e_log" 2>&1 &
+	e2e_pid=$!
+	stage "Zombienet tests (2 validators, 1 full node)" zombienet_tests
+	stage "Restart resilience (a validator stopped and restarted)" \
+		env NODE_BIN="$NODE_BIN" node e2e/scripts/restart-resilience.mjs
+	e2e_status=0
+	wait "$e2e_pid" || e2e_status=$?
+	log "$e2e_name"
+	cat "$e2e_log"
+	e2e_result=PASS
+	if [ "$e2e_status" -ne 0 ]; then
+		e2e_result=FAIL
+		FAILED=1
+	fi
+	RESULTS+=("$(printf '%-4s %6ss  %s' "$e2e_result" "$((SECONDS - e2e_start))" "$e2e_name")")
 else
 	skip "End-to-end tests (node --dev, @polkadot/api)" "no node binary"
-fi
-if compgen -G "zombienet/*.zndsl" >/dev/null; then
-	stage "Zombienet tests" zombienet_tests
-else
-	skip "Zombienet tests" "no zombienet/*.zndsl yet"
+	skip "Zombienet tests" "no node binary"
+	skip "Restart resilience" "no node binary"
 fi
 
-# Test counts from the runners' own summary lines (cargo: "test result: ...", node: "# pass").
+# Test counts from the runners' own summary lines (cargo: "test result: ...", node: "# pass",
+# zombienet: "Result: passed/total", the restart script: "[restart] passed").
 passed=0
 failed=0
 while read -r p f; do
@@ -128,7 +153,9 @@ while read -r p f; do
 	failed=$((failed + f))
 done < <(cat "$LOG_DIR"/*.log | sed -nE \
 	-e 's/^test result: [a-zA-Z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/p' \
-	-e 's/^# pass ([0-9]+)$/\1 0/p' -e 's/^# fail ([0-9]+)$/0 \1/p')
+	-e 's/^# pass ([0-9]+)$/\1 0/p' -e 's/^# fail ([0-9]+)$/0 \1/p' \
+	-e 's/.*Result: ([0-9]+)\/([0-9]+).*/zombienet \1 \2/p' -e 's/^\[restart\] passed in .*/1 0/p' |
+	awk '$1 == "zombienet" { print $2, $3 - $2; next } { print }')
 
 echo
 log "Summary (logs in $LOG_DIR)"
