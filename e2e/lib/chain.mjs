@@ -2,6 +2,8 @@
 // sign and wait for inclusion. Every wait has a deadline and fails with a message saying what
 // did not happen.
 
+import { createConnection } from 'node:net';
+
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -21,9 +23,35 @@ export function withTimeout(promise, ms, message) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Resolves once something accepts TCP connections at the websocket URL's host and port (a node
+ * that is still starting): the client then connects at once instead of logging failed attempts.
+ * Resolves with false when nothing listens there within `timeoutMs`.
+ */
+async function waitForListener(url, timeoutMs) {
+  const { hostname, port } = new URL(url);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise((resolve) => {
+      const socket = createConnection({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** Connects to the node; fails clearly when nothing answers. */
 export async function connect(url = RPC_URL, timeoutMs = 30_000) {
   await cryptoWaitReady();
+  if (!(await waitForListener(url, timeoutMs))) {
+    throw new Error(`no node answered on ${url}: is it running? (after ${timeoutMs / 1000} s)`);
+  }
   const provider = new WsProvider(url, 1_000);
   try {
     return await withTimeout(
@@ -52,8 +80,12 @@ export function devAccounts() {
   return accounts;
 }
 
-/** Resolves with the first header for which `predicate` holds, from a header subscription. */
-async function firstHeader(subscribe, predicate, timeoutMs, message) {
+/**
+ * Resolves with the first value for which `predicate` holds, from a subscription:
+ * `subscribe(callback)` returns a promise of the unsubscribe function (as @polkadot/api's
+ * subscriptions do). Rejects with `message` after `timeoutMs`.
+ */
+export async function firstValue(subscribe, predicate, timeoutMs, message) {
   let unsubscribe = () => {};
   try {
     return await withTimeout(
@@ -76,7 +108,7 @@ async function firstHeader(subscribe, predicate, timeoutMs, message) {
 
 /** Waits until the best block number reaches `number`. */
 export function waitForBestBlock(api, number, timeoutMs = 60_000) {
-  return firstHeader(
+  return firstValue(
     (cb) => api.rpc.chain.subscribeNewHeads(cb),
     (header) => header.number.toNumber() >= number,
     timeoutMs,
@@ -86,7 +118,7 @@ export function waitForBestBlock(api, number, timeoutMs = 60_000) {
 
 /** Waits until the finalized block number reaches `number`. */
 export function waitForFinalizedBlock(api, number, timeoutMs = 90_000) {
-  return firstHeader(
+  return firstValue(
     (cb) => api.rpc.chain.subscribeFinalizedHeads(cb),
     (header) => header.number.toNumber() >= number,
     timeoutMs,

@@ -55,6 +55,7 @@ test('the off-chain worker finds the feed URL in the off-chain storage', async (
 
 test("the feeder's prices reach the chain within a few blocks", { timeout: 3 * 60_000 }, async () => {
   // Alice's raw feed of every demo collection is at most a few blocks old, and the median
-  // (FloorPriceOracle.floorPrices) is updated twice after the check starts.
-  await checkOracleFeeds(RPC_URL, () => {}, ['alice']);
+  // (FloorPriceOracle.floorPrices) is updated twice after the check starts. Not near the demo
+  // floors necessarily: the lifecycle test may just have replayed a crash.
+  await checkOracleFeeds(RPC_URL, () => {}, { feederNames: ['alice'], nearDemoFloors: false });
 });
