@@ -101,39 +101,36 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Drain buckets from the cursor up to `now`, spending `unit` per loan. Returns `true` when
-	/// the budget ran out first (the rest stays in storage behind the cursor).
-	fn drain_buckets(
+	/// Drain `Q`'s buckets from its cursor up to `now`, spending `unit` per loan. Returns `true`
+	/// when the budget ran out first (the rest stays in storage behind the cursor).
+	fn drain_buckets<Q: BucketQueue<T>>(
 		now: BlockNumberFor<T>,
-		cursor: BlockNumberFor<T>,
 		meter: &mut WeightMeter,
 		unit: Weight,
-		take: impl Fn(BlockNumberFor<T>) -> Bucket<T>,
-		put_back: impl Fn(BlockNumberFor<T>, Bucket<T>),
-		set_cursor: impl Fn(BlockNumberFor<T>),
 		mut process: impl FnMut(LoanId),
 	) -> bool {
 		// A cursor that never ran (a new chain or a new pallet) starts at the current block.
+		let cursor = Q::cursor();
 		let mut at = if cursor.is_zero() { now } else { cursor };
 		while at <= now {
 			if meter.try_consume(T::WeightInfo::sweep_bucket()).is_err() {
-				set_cursor(at);
+				Q::set_cursor(at);
 				return true;
 			}
-			let loans = take(at);
+			let loans = Q::take(at);
 			for (index, loan) in loans.iter().enumerate() {
 				if meter.try_consume(unit).is_err() {
 					let rest: Vec<LoanId> = loans[index..].to_vec();
 					// `rest` is a tail of a bounded vector, so it fits.
-					put_back(at, Bucket::<T>::truncate_from(rest));
-					set_cursor(at);
+					Q::put_back(at, Bucket::<T>::truncate_from(rest));
+					Q::set_cursor(at);
 					return true;
 				}
 				process(*loan);
 			}
 			at = at.saturating_add(One::one());
 		}
-		set_cursor(at);
+		Q::set_cursor(at);
 		false
 	}
 
@@ -142,22 +139,13 @@ impl<T: Config> Pallet<T> {
 		meter: &mut WeightMeter,
 		stats: &mut SweepStats,
 	) -> bool {
-		Self::drain_buckets(
-			now,
-			NextAuctionBucket::<T>::get(),
-			meter,
-			T::WeightInfo::sweep_settle(),
-			|at| AuctionEndBuckets::<T>::take(at),
-			|at, rest| AuctionEndBuckets::<T>::insert(at, rest),
-			|at| NextAuctionBucket::<T>::put(at),
-			|loan| {
-				let settled = Self::run_step(loan, || {
-					let Some(running) = Auctions::<T>::get(loan) else { return Ok(false) };
-					Self::settle_auction(loan, running).map(|_| true)
-				});
-				stats.settled += settled as u32;
-			},
-		)
+		Self::drain_buckets::<AuctionEndQueue>(now, meter, T::WeightInfo::sweep_settle(), |loan| {
+			let settled = Self::run_step(loan, || {
+				let Some(running) = Auctions::<T>::get(loan) else { return Ok(false) };
+				Self::settle_auction(loan, running).map(|_| true)
+			});
+			stats.settled += settled as u32;
+		})
 	}
 
 	pub(crate) fn liquidate_overdue(
@@ -165,26 +153,17 @@ impl<T: Config> Pallet<T> {
 		meter: &mut WeightMeter,
 		stats: &mut SweepStats,
 	) -> bool {
-		Self::drain_buckets(
-			now,
-			NextDueBucket::<T>::get(),
-			meter,
-			T::WeightInfo::sweep_liquidate(),
-			|at| DueBuckets::<T>::take(at),
-			|at, rest| DueBuckets::<T>::insert(at, rest),
-			|at| NextDueBucket::<T>::put(at),
-			|loan| {
-				let liquidated =
-					Self::run_step(loan, || Self::start_auction(loan, LiquidationReason::Overdue));
-				if liquidated {
-					stats.liquidated += 1;
-				} else {
-					// Still active (the step failed): file it again so it is retried, and so it
-					// stays in exactly one due bucket.
-					Self::refile_overdue(loan, now);
-				}
-			},
-		)
+		Self::drain_buckets::<DueQueue>(now, meter, T::WeightInfo::sweep_liquidate(), |loan| {
+			let liquidated =
+				Self::run_step(loan, || Self::start_auction(loan, LiquidationReason::Overdue));
+			if liquidated {
+				stats.liquidated += 1;
+			} else {
+				// Still active (the step failed): file it again so it is retried, and so it
+				// stays in exactly one due bucket.
+				Self::refile_overdue(loan, now);
+			}
+		})
 	}
 
 	/// Put an overdue loan whose liquidation failed into the next block's bucket.
@@ -351,5 +330,48 @@ fn remove_entry<S: Get<u32>>(entries: &mut Option<BoundedVec<LoanId, S>>, loan: 
 		if list.is_empty() {
 			*entries = None;
 		}
+	}
+}
+
+/// Per-block buckets of loans drained by the sweep from a cursor: the due buckets (overdue
+/// loans) and the auction-end buckets.
+trait BucketQueue<T: Config> {
+	fn cursor() -> BlockNumberFor<T>;
+	fn set_cursor(at: BlockNumberFor<T>);
+	fn take(at: BlockNumberFor<T>) -> Bucket<T>;
+	fn put_back(at: BlockNumberFor<T>, rest: Bucket<T>);
+}
+
+/// `DueBuckets` behind `NextDueBucket`.
+struct DueQueue;
+impl<T: Config> BucketQueue<T> for DueQueue {
+	fn cursor() -> BlockNumberFor<T> {
+		NextDueBucket::<T>::get()
+	}
+	fn set_cursor(at: BlockNumberFor<T>) {
+		NextDueBucket::<T>::put(at)
+	}
+	fn take(at: BlockNumberFor<T>) -> Bucket<T> {
+		DueBuckets::<T>::take(at)
+	}
+	fn put_back(at: BlockNumberFor<T>, rest: Bucket<T>) {
+		DueBuckets::<T>::insert(at, rest)
+	}
+}
+
+/// `AuctionEndBuckets` behind `NextAuctionBucket`.
+struct AuctionEndQueue;
+impl<T: Config> BucketQueue<T> for AuctionEndQueue {
+	fn cursor() -> BlockNumberFor<T> {
+		NextAuctionBucket::<T>::get()
+	}
+	fn set_cursor(at: BlockNumberFor<T>) {
+		NextAuctionBucket::<T>::put(at)
+	}
+	fn take(at: BlockNumberFor<T>) -> Bucket<T> {
+		AuctionEndBuckets::<T>::take(at)
+	}
+	fn put_back(at: BlockNumberFor<T>, rest: Bucket<T>) {
+		AuctionEndBuckets::<T>::insert(at, rest)
 	}
 }

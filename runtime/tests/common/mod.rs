@@ -29,7 +29,7 @@ pub fn new_test_ext(name: &str) -> sp_io::TestExternalities {
 		.build_storage()
 		.unwrap_or_else(|e| panic!("preset {name} builds into storage: {e}"));
 	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| nft_lending_runtime::System::reset_events());
+	ext.execute_with(nft_lending_runtime::System::reset_events);
 	ext
 }
 
