@@ -135,7 +135,7 @@ def main() -> None:
             "Pledging alone costs two writes in pallet-nfts (the item's `TransferDisabled` attribute",
             "and the collection's attribute count), moving the money two (pool account, borrower), and",
             "the loan itself at least its record, the NFT's loan index, the pool ledger and the",
-            "collection's usage: eight writes, about 2.5x a transfer before any computation or read.",
+            f"collection's usage: eight writes, {8 * WRITE_PS / transfer:.1f}x a transfer before any computation or read.",
             "The other writes are the indexes that keep the sweep and the wallet queries bounded",
             "(`DueBuckets` for fixed terms, `CollectionLoans` for re-checks after a price drop,",
             "`BorrowerLoans` for `positions`) and the loan counter. The goals are not met; see",
