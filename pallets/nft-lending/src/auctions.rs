@@ -48,7 +48,7 @@ impl<T: Config> Pallet<T> {
 		let config = LiquidationSettings::<T>::get();
 		let now = frame_system::Pallet::<T>::block_number();
 		let ends_at = now.saturating_add(config.auction_duration);
-		let end_bucket = Self::file_in_auction_bucket(ends_at, loan_id)?;
+		Self::schedule(ends_at, SweepTask::SettleAuction, loan_id);
 		let penalty = loan.liquidation_penalty.mul_ceil(value.debt);
 		let redeem_until = now.saturating_add(config.redeem_period);
 		Auctions::<T>::insert(
@@ -61,7 +61,7 @@ impl<T: Config> Pallet<T> {
 				started_at: now,
 				ends_at,
 				max_ends_at: ends_at.saturating_add(config.max_extension),
-				end_bucket,
+				settle_at: ends_at,
 				redeem_until,
 				redeem_fine: config.redeem_fine.mul_ceil(value.debt),
 				first_bidder: None,
@@ -123,8 +123,9 @@ impl<T: Config> Pallet<T> {
 		);
 		if extended != blocks(running.ends_at) {
 			running.ends_at = extended.saturated_into();
-			Self::remove_from_auction_bucket(running.end_bucket, loan_id);
-			running.end_bucket = Self::file_in_auction_bucket(running.ends_at, loan_id)?;
+			Self::unschedule(running.settle_at, SweepTask::SettleAuction, loan_id);
+			Self::schedule(running.ends_at, SweepTask::SettleAuction, loan_id);
+			running.settle_at = running.ends_at;
 		}
 		let ends_at = running.ends_at;
 		Auctions::<T>::insert(loan_id, running);
@@ -178,7 +179,7 @@ impl<T: Config> Pallet<T> {
 				Precision::Exact,
 			)?;
 		}
-		Self::remove_from_auction_bucket(running.end_bucket, loan_id);
+		Self::unschedule(running.settle_at, SweepTask::SettleAuction, loan_id);
 		Auctions::<T>::remove(loan_id);
 		Pools::<T>::insert(loan.pool, pool);
 		Self::close_loan(loan_id, &loan, CloseReason::Redeemed, true)?;
@@ -195,11 +196,11 @@ impl<T: Config> Pallet<T> {
 		let running = Auctions::<T>::get(loan_id).ok_or(Error::<T>::AuctionNotFound)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now >= running.ends_at, Error::<T>::AuctionNotEnded);
-		Self::remove_from_auction_bucket(running.end_bucket, loan_id);
+		Self::unschedule(running.settle_at, SweepTask::SettleAuction, loan_id);
 		Self::settle_auction(loan_id, running)
 	}
 
-	/// Settle an ended auction (already out of its end bucket): winner gets the NFT; the pool
+	/// Settle an ended auction (already out of the schedule): winner gets the NFT; the pool
 	/// its debt, the reserve the penalty, the borrower the surplus; a shortfall is covered by the
 	/// reserve, then written off. No bid, or an NFT that cannot be delivered: the loan defaults.
 	pub(crate) fn settle_auction(loan_id: LoanId, running: AuctionOf<T>) -> DispatchResult {

@@ -1,7 +1,12 @@
 //! Benchmarks of every call (worst case) and of each unit of the sweep.
 
 use super::*;
-use crate::{pallet::*, sweep::SweepStats, traits::BenchmarkHelper as _, types::*};
+use crate::{
+	pallet::*,
+	sweep::{CheckKind, SweepStats},
+	traits::BenchmarkHelper as _,
+	types::*,
+};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -85,22 +90,6 @@ fn loan<T: Config>(pool: PoolId, index: u32) -> (T::AccountId, LoanId) {
 	(borrower, id)
 }
 
-/// Fill the due buckets a loan borrowed now would search, but the last, so filing is worst case.
-fn fill_due_buckets<T: Config>() {
-	let now = frame_system::Pallet::<T>::block_number();
-	let term = *terms::<T>().last().unwrap();
-	let grace = LiquidationSettings::<T>::get().grace_period;
-	let mut at = now.saturating_add(term).saturating_add(grace).saturating_add(One::one());
-	let full: Vec<LoanId> = (0..T::MaxLoansPerBucket::get() as u64).map(|i| u64::MAX - i).collect();
-	for _ in 1..T::BucketSearchLimit::get() {
-		DueBuckets::<T>::insert(at, BoundedVec::truncate_from(full.clone()));
-		at = at.saturating_add(One::one());
-	}
-	// The last bucket is nearly full, so removals scan it whole.
-	let almost: Vec<LoanId> = full.into_iter().skip(1).collect();
-	DueBuckets::<T>::insert(at, BoundedVec::truncate_from(almost));
-}
-
 fn advance<T: Config>(blocks: u32) {
 	let now = frame_system::Pallet::<T>::block_number();
 	frame_system::Pallet::<T>::set_block_number(now.saturating_add(blocks.into()));
@@ -130,15 +119,32 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Worst case: the curve's top rate goes up in a pool with variable loans and as many
+	/// collections as a pool may list, so each is queued for a health check.
 	#[benchmark]
 	fn set_pool_params() -> Result<(), BenchmarkError> {
 		let id = pool::<T>(false);
+		for i in 1..T::MaxCollectionsPerPool::get() {
+			Pallet::<T>::do_add_collection(
+				id,
+				T::BenchmarkHelper::collection(i),
+				collection_params::<T>(),
+			)
+			.unwrap();
+		}
 		loan::<T>(id, 0);
 		advance::<T>(100);
+		PendingHealthChecks::<T>::kill();
+		let mut steeper = params::<T>(false);
+		if let RateModel::Variable { curve } = &mut steeper.rate_model {
+			curve.slope2 = Perbill::from_percent(200).min(Perbill::one());
+			curve.slope1 = Perbill::from_percent(20);
+		}
 		let origin =
 			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, id, params::<T>(false));
+		_(origin as T::RuntimeOrigin, id, steeper);
+		assert!(!PendingHealthChecks::<T>::get().is_empty());
 		Ok(())
 	}
 
@@ -240,7 +246,6 @@ mod benchmarks {
 		let id = pool::<T>(true);
 		let borrower = funded::<T>("borrower", 0);
 		let item = T::BenchmarkHelper::mint_nft(&collection::<T>(), 0, &borrower);
-		fill_due_buckets::<T>();
 		let term = *terms::<T>().last().unwrap();
 		let before = NextLoanId::<T>::get();
 		// The caller's account is read and written for the fee in every transaction.
@@ -264,7 +269,6 @@ mod benchmarks {
 	#[benchmark]
 	fn repay() {
 		let id = pool::<T>(true);
-		fill_due_buckets::<T>();
 		let (borrower, loan_id) = loan::<T>(id, 0);
 		advance::<T>(100);
 		// The caller's account is read and written for the fee in every transaction.
@@ -277,7 +281,6 @@ mod benchmarks {
 	#[benchmark]
 	fn extend() {
 		let id = pool::<T>(true);
-		fill_due_buckets::<T>();
 		let (borrower, loan_id) = loan::<T>(id, 0);
 		advance::<T>(100);
 		// The caller's account is read and written for the fee in every transaction.
@@ -347,60 +350,71 @@ mod benchmarks {
 		assert!(Loans::<T>::get(loan_id).is_none());
 	}
 
-	/// The sweep's fixed part: cursors, settings, an empty queue, an empty loan map.
+	/// The sweep's fixed part: nothing due yet (`NextWake` ahead), an empty health-check queue.
 	#[benchmark]
 	fn sweep_base() {
+		let id = pool::<T>(false);
+		loan::<T>(id, 0);
+		PendingHealthChecks::<T>::kill();
 		advance::<T>(1);
 		let now = frame_system::Pallet::<T>::block_number();
+		assert!(NextWake::<T>::get().unwrap() > now);
 		#[block]
 		{
 			Pallet::<T>::sweep(now);
 		}
 	}
 
-	/// Draining one empty bucket.
+	/// Taking the schedule's first entry when it is not due yet (the step that ends every
+	/// sweep with work, and the price of looking at each entry).
 	#[benchmark]
-	fn sweep_bucket() {
+	fn sweep_next() {
+		let id = pool::<T>(false);
+		let (_, loan_id) = loan::<T>(id, 0);
+		let next_check = Loans::<T>::get(loan_id).unwrap().next_check;
 		advance::<T>(1);
 		let now = frame_system::Pallet::<T>::block_number();
-		NextDueBucket::<T>::put(now);
+		NextWake::<T>::put(now);
 		let mut meter = WeightMeter::new();
 		let mut stats = SweepStats::default();
 		#[block]
 		{
-			Pallet::<T>::liquidate_overdue(now, &mut meter, &mut stats);
+			Pallet::<T>::run_schedule(now, &mut meter, &mut stats);
 		}
-		assert_eq!(NextDueBucket::<T>::get(), now.saturating_add(One::one()));
+		assert_eq!(NextWake::<T>::get(), Some(next_check));
 	}
 
-	/// Checking a healthy loan.
+	/// A scheduled check of a healthy fixed loan, filed again.
 	#[benchmark]
 	fn sweep_check() {
 		let id = pool::<T>(true);
 		let (_, loan_id) = loan::<T>(id, 0);
 		advance::<T>(100);
+		let now = frame_system::Pallet::<T>::block_number();
+		let before = Loans::<T>::get(loan_id).unwrap().next_check;
 		let mut meter = WeightMeter::new();
 		let mut stats = SweepStats::default();
 		#[block]
 		{
-			Pallet::<T>::check_health(loan_id, &mut meter, &mut stats);
+			Pallet::<T>::check_health(loan_id, now, CheckKind::Scheduled, &mut meter, &mut stats);
 		}
 		assert_eq!(stats.liquidated, 0);
+		assert!(Loans::<T>::get(loan_id).unwrap().next_check != before);
 	}
 
-	/// Checking an unhealthy fixed loan (in a nearly full due bucket) and starting its auction.
+	/// A scheduled check of an unhealthy fixed loan, starting its auction.
 	#[benchmark]
 	fn sweep_liquidate() {
 		let id = pool::<T>(true);
-		fill_due_buckets::<T>();
 		let (_, loan_id) = loan::<T>(id, 0);
 		advance::<T>(100);
 		T::BenchmarkHelper::set_price(&collection::<T>(), unit::<T>() * 100);
+		let now = frame_system::Pallet::<T>::block_number();
 		let mut meter = WeightMeter::new();
 		let mut stats = SweepStats::default();
 		#[block]
 		{
-			Pallet::<T>::check_health(loan_id, &mut meter, &mut stats);
+			Pallet::<T>::check_health(loan_id, now, CheckKind::Scheduled, &mut meter, &mut stats);
 		}
 		assert_eq!(stats.liquidated, 1);
 	}
@@ -414,9 +428,12 @@ mod benchmarks {
 		Pallet::<T>::do_bid(&bidder, loan_id, debt * 2).unwrap();
 		let running = Auctions::<T>::get(loan_id).unwrap();
 		frame_system::Pallet::<T>::set_block_number(running.ends_at);
+		let now = running.ends_at;
+		let mut meter = WeightMeter::new();
+		let mut stats = SweepStats::default();
 		#[block]
 		{
-			Pallet::<T>::settle_auction(loan_id, running).unwrap();
+			Pallet::<T>::settle_scheduled(loan_id, now, &mut meter, &mut stats);
 		}
 		assert!(Loans::<T>::get(loan_id).is_none());
 	}
@@ -427,15 +444,27 @@ mod benchmarks {
 		let id = pool::<T>(false);
 		let (borrower, template_id) = loan::<T>(id, 0);
 		let template = Loans::<T>::get(template_id).unwrap();
+		let first = template.next_check;
 		// Clones of one loan written straight to storage (a real borrow per loan would take
-		// hours to set up at 100,000).
+		// hours to set up at 100,000), each with its check scheduled over the next day.
+		let spread = T::MaxRecheckInterval::get().max(1) as u64;
 		for i in 1..l as u64 {
-			Loans::<T>::insert(i, Loan { borrower: borrower.clone(), ..template.clone() });
+			let next_check = first.saturating_add(((i % spread) as u32).into());
+			Loans::<T>::insert(
+				i,
+				Loan { borrower: borrower.clone(), next_check, ..template.clone() },
+			);
+			CollectionLoans::<T>::insert(template.collection, i, ());
+			Schedule::<T>::insert(
+				ScheduleKey::new(crate::blocks(next_check), SweepTask::CheckLoan, i),
+				(),
+			);
 		}
 		NextLoanId::<T>::put(l as u64);
 		PendingHealthChecks::<T>::kill();
 		advance::<T>(1);
 		let now = frame_system::Pallet::<T>::block_number();
+		assert!(NextWake::<T>::get().unwrap() > now);
 		#[block]
 		{
 			Pallet::<T>::sweep(now);

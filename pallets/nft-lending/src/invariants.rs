@@ -4,7 +4,7 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
-use crate::{math::interest, pallet::*, types::*};
+use crate::{blocks, math::interest, pallet::*, types::*};
 use alloc::collections::btree_map::BTreeMap;
 #[allow(unused_imports)]
 use frame_support::traits::Get as _;
@@ -39,7 +39,7 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(totals.is_empty(), "a loan belongs to a pool that does not exist");
 		Self::check_collections()?;
-		Self::check_buckets()?;
+		Self::check_schedule()?;
 		Ok(())
 	}
 
@@ -72,20 +72,28 @@ impl<T: Config> Pallet<T> {
 			Auctions::<T>::contains_key(loan_id) == (loan.state == LoanState::InAuction),
 			"a loan in auction has exactly one auction"
 		);
+		if loan.state == LoanState::Active {
+			// 8. Scheduled for its next check, no later than it becomes overdue.
+			ensure!(
+				Schedule::<T>::contains_key(ScheduleKey::new(
+					blocks(loan.next_check),
+					SweepTask::CheckLoan,
+					loan_id
+				)),
+				"an active loan has no scheduled check"
+			);
+			if let LoanDebt::Fixed { overdue_at, .. } = &loan.debt {
+				ensure!(
+					loan.next_check <= *overdue_at,
+					"a fixed loan's check comes after it is overdue"
+				);
+			}
+		}
 		match (&loan.state, &loan.debt) {
 			(LoanState::Active, LoanDebt::Variable { scaled_debt }) => {
 				totals.scaled_debt += scaled_debt;
 			}
-			(
-				LoanState::Active,
-				LoanDebt::Fixed { principal, unpaid_interest, apr, due_bucket, .. },
-			) => {
-				// 8. In exactly the due bucket it names.
-				ensure!(
-					DueBuckets::<T>::get(due_bucket).iter().filter(|id| **id == loan_id).count()
-						== 1,
-					"an active fixed loan is not in its due bucket exactly once"
-				);
+			(LoanState::Active, LoanDebt::Fixed { principal, unpaid_interest, apr, .. }) => {
 				totals.fixed_rate_weight +=
 					interest::rate_weight(*principal, *apr).unwrap_or_default();
 				let pool = Pools::<T>::get(loan.pool).ok_or("loan of a missing pool")?;
@@ -95,8 +103,12 @@ impl<T: Config> Pallet<T> {
 			(LoanState::InAuction, _) => {
 				let running = Auctions::<T>::get(loan_id).ok_or("auction missing")?;
 				ensure!(
-					AuctionEndBuckets::<T>::get(running.end_bucket).contains(&loan_id),
-					"an auction is not in its end bucket"
+					Schedule::<T>::contains_key(ScheduleKey::new(
+						blocks(running.settle_at),
+						SweepTask::SettleAuction,
+						loan_id
+					)) && running.settle_at >= running.ends_at,
+					"an auction is not scheduled for settlement at or after its end"
 				);
 				totals.auction_debt += running.debt;
 				if let Some((bidder, amount)) = &running.best_bid {
@@ -183,20 +195,28 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	fn check_buckets() -> Result<(), TryRuntimeError> {
-		for (_, bucket) in DueBuckets::<T>::iter() {
-			for loan_id in bucket {
-				let loan = Loans::<T>::get(loan_id).ok_or("a due bucket names a closed loan")?;
-				ensure!(
-					loan.state == LoanState::Active && matches!(loan.debt, LoanDebt::Fixed { .. }),
-					"a due bucket names a loan that is not an active fixed loan"
-				);
-			}
+	/// Every entry of the schedule is an active loan's check or a running auction's end (so
+	/// with the checks above, each has exactly one), and `NextWake` is at or before the first.
+	fn check_schedule() -> Result<(), TryRuntimeError> {
+		let mut first = None;
+		let mut entries = 0usize;
+		for key in Schedule::<T>::iter_keys() {
+			first = first.or(Some(key.at()));
+			entries += 1;
+			let loan = Loans::<T>::get(key.loan).ok_or("the schedule names a closed loan")?;
+			let expected = match key.task {
+				SweepTask::CheckLoan => loan.state == LoanState::Active,
+				SweepTask::SettleAuction => loan.state == LoanState::InAuction,
+			};
+			ensure!(expected, "a schedule entry does not match its loan's state");
 		}
-		for (_, bucket) in AuctionEndBuckets::<T>::iter() {
-			for loan_id in bucket {
-				ensure!(Auctions::<T>::contains_key(loan_id), "an end bucket names no auction");
-			}
+		let scheduled_loans = Loans::<T>::iter_values()
+			.filter(|loan| matches!(loan.state, LoanState::Active | LoanState::InAuction))
+			.count();
+		ensure!(entries == scheduled_loans, "a loan has more than one schedule entry");
+		if let Some(first) = first {
+			let wake = NextWake::<T>::get().ok_or("work is scheduled but the sweep never wakes")?;
+			ensure!(blocks(wake) <= first, "the sweep wakes after the first scheduled entry");
 		}
 		Ok(())
 	}

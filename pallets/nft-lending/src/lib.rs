@@ -179,21 +179,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxLoansPerBorrower: Get<u32>;
 
-		/// Capacity of one due bucket and of one auction-end bucket.
-		#[pallet::constant]
-		type MaxLoansPerBucket: Get<u32>;
-
-		/// When a bucket is full, how many later blocks' buckets are tried.
-		#[pallet::constant]
-		type BucketSearchLimit: Get<u32>;
-
 		/// Collections whose price changed and that wait for a health check.
 		#[pallet::constant]
 		type MaxPendingHealthChecks: Get<u32>;
 
-		/// Loans the slow round-robin health check looks at each block.
+		/// Longest time, in blocks, between two checks of an active loan, however far it is
+		/// from being unhealthy: the safety net behind the interest-driven schedule.
 		#[pallet::constant]
-		type RoundRobinBatch: Get<u32>;
+		type MaxRecheckInterval: Get<u32>;
 
 		/// Weight the per-block sweep may use (at most 10% of the block; checked by
 		/// `integrity_test`).
@@ -306,37 +299,21 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Active fixed loans filed by the block at which they become overdue.
-	#[pallet::storage]
-	pub type DueBuckets<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<LoanId, T::MaxLoansPerBucket>,
-		ValueQuery,
-	>;
-
-	/// The sweep's cursor over due buckets: the next bucket to drain.
-	#[pallet::storage]
-	pub type NextDueBucket<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
-
 	/// Auctions of liquidated loans.
 	#[pallet::storage]
 	pub type Auctions<T: Config> = StorageMap<_, Twox64Concat, LoanId, AuctionOf<T>>;
 
-	/// Auctions filed by the block at which they end.
+	/// The sweep's work, in order: each active loan's next check and each auction's end.
+	/// Keys sort by block (identity hasher over a big-endian block), so the next piece of work
+	/// is the first key. Every active loan and every running auction has exactly one entry.
 	#[pallet::storage]
-	pub type AuctionEndBuckets<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<LoanId, T::MaxLoansPerBucket>,
-		ValueQuery,
-	>;
+	pub type Schedule<T: Config> = StorageMap<_, Identity, ScheduleKey, ()>;
 
-	/// The sweep's cursor over auction-end buckets: the next bucket to settle.
+	/// A block at or before the first entry of `Schedule` (`None`: nothing scheduled). The
+	/// sweep looks at `Schedule` only once this block has come, so a block with nothing due
+	/// reads this one value whatever the number of loans.
 	#[pallet::storage]
-	pub type NextAuctionBucket<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+	pub type NextWake<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
 
 	/// Collections whose price changed, waiting for the sweep to check their loans' health.
 	#[pallet::storage]
@@ -347,10 +324,6 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type HealthCheckCursor<T: Config> =
 		StorageValue<_, (T::CollectionId, Option<LoanId>), OptionQuery>;
-
-	/// The slow round-robin over all loans: the last loan checked.
-	#[pallet::storage]
-	pub type RoundRobinCursor<T> = StorageValue<_, LoanId, OptionQuery>;
 
 	/// Liquidation settings (grace period, auction timing, fines, discounts).
 	#[pallet::storage]
@@ -461,8 +434,8 @@ pub mod pallet {
 		/// An auction surplus could not be paid to the borrower (account cannot receive it) and
 		/// went to the pool's reserve.
 		SurplusToReserve { loan: LoanId, amount: Balance },
-		/// A collection's health check could not be queued (queue full); the round-robin check
-		/// still covers its loans.
+		/// A collection's health check could not be queued (queue full); its loans' scheduled
+		/// checks (at most `MaxRecheckInterval` apart) still cover them.
 		HealthCheckQueueFull { collection: T::CollectionId },
 		/// The sweep used its weight budget with work left; it carries on next block.
 		SweepIncomplete { liquidated: u32, settled: u32, checked: u32 },
@@ -568,10 +541,6 @@ pub mod pallet {
 		TermNotApplicable,
 		/// You already have the most open loans one account may have.
 		TooManyLoans,
-		/// Every due bucket near the loan's due block is full; try another term or later.
-		DueBucketsFull,
-		/// Every auction-end bucket near the auction's end is full.
-		AuctionBucketsFull,
 		/// No open loan with this id.
 		LoanNotFound,
 		/// Only the borrower may do this.

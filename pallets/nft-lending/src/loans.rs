@@ -68,7 +68,6 @@ impl<T: Config> Pallet<T> {
 				let due = now.saturating_add(term);
 				let grace = LiquidationSettings::<T>::get().grace_period;
 				let overdue_at = due.saturating_add(grace).saturating_add(1u32.into());
-				let due_bucket = Self::file_in_due_bucket(overdue_at, loan_id)?;
 				Self::book_fixed(&mut pool.ledger, amount, apr, 0)?;
 				listing.fixed_principal = listing.fixed_principal.saturating_add(amount);
 				let debt = LoanDebt::Fixed {
@@ -79,7 +78,6 @@ impl<T: Config> Pallet<T> {
 					term,
 					due,
 					overdue_at,
-					due_bucket,
 				};
 				(debt, Some(apr), Some(due))
 			}
@@ -92,20 +90,22 @@ impl<T: Config> Pallet<T> {
 		CollectionLoans::<T>::insert(collection, loan_id, ());
 		listing.open_loans += 1;
 		PoolCollections::<T>::insert(pool_id, collection, listing.clone());
-		Loans::<T>::insert(
-			loan_id,
-			Loan {
-				pool: pool_id,
-				borrower: borrower.clone(),
-				collection,
-				item,
-				liquidation_threshold: listing.params.liquidation_threshold,
-				liquidation_penalty: listing.params.liquidation_penalty,
-				debt,
-				state: LoanState::Active,
-				opened_at: now,
-			},
-		);
+		let mut loan = Loan {
+			pool: pool_id,
+			borrower: borrower.clone(),
+			collection,
+			item,
+			liquidation_threshold: listing.params.liquidation_threshold,
+			liquidation_penalty: listing.params.liquidation_penalty,
+			debt,
+			state: LoanState::Active,
+			opened_at: now,
+			next_check: now,
+		};
+		loan.next_check =
+			Self::next_check_at(&loan, &Self::value_loan(&loan, &pool.ledger), &pool, now);
+		Self::schedule(loan.next_check, SweepTask::CheckLoan, loan_id);
+		Loans::<T>::insert(loan_id, loan);
 		NextLoanId::<T>::put(loan_id + 1);
 
 		pool.ledger.cash -= amount;
@@ -155,6 +155,12 @@ impl<T: Config> Pallet<T> {
 		pool.ledger.cash -= amount;
 		Self::pay_from_pool(loan.pool, borrower, amount)?;
 		let debt = Self::active_debt(&loan, &pool.ledger);
+		// More debt brings the day interest could make it unhealthy forward.
+		let now = frame_system::Pallet::<T>::block_number();
+		let next = Self::next_check_at(&loan, &Self::value_loan(&loan, &pool.ledger), &pool, now);
+		if next < loan.next_check {
+			Self::reschedule_check(loan_id, &mut loan, next);
+		}
 		PoolCollections::<T>::insert(loan.pool, loan.collection, listing);
 		Pools::<T>::insert(loan.pool, pool);
 		Loans::<T>::insert(loan_id, loan);
@@ -234,9 +240,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_extend(borrower: &T::AccountId, loan_id: LoanId) -> DispatchResult {
 		let mut loan = Self::active_loan_of(borrower, loan_id)?;
-		let LoanDebt::Fixed { principal, apr: old_apr, term, overdue_at, due_bucket, .. } =
-			loan.debt
-		else {
+		let LoanDebt::Fixed { principal, apr: old_apr, term, overdue_at, .. } = loan.debt else {
 			return Err(Error::<T>::NotFixedLoan.into());
 		};
 		let now = frame_system::Pallet::<T>::block_number();
@@ -267,8 +271,6 @@ impl<T: Config> Pallet<T> {
 		let new_overdue_at = due
 			.saturating_add(LiquidationSettings::<T>::get().grace_period)
 			.saturating_add(1u32.into());
-		Self::remove_from_due_bucket(due_bucket, loan_id);
-		let new_bucket = Self::file_in_due_bucket(new_overdue_at, loan_id)?;
 		loan.debt = LoanDebt::Fixed {
 			principal,
 			unpaid_interest: 0,
@@ -277,8 +279,10 @@ impl<T: Config> Pallet<T> {
 			term,
 			due,
 			overdue_at: new_overdue_at,
-			due_bucket: new_bucket,
 		};
+		// A new term at a new rate: its next check moves with it.
+		let next = Self::next_check_at(&loan, &Self::value_loan(&loan, &pool.ledger), &pool, now);
+		Self::reschedule_check(loan_id, &mut loan, next);
 		Pools::<T>::insert(loan.pool, pool);
 		Loans::<T>::insert(loan_id, loan);
 		Self::deposit_event(Event::Extended { loan: loan_id, interest_paid, apr, due });
@@ -381,7 +385,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Take an active loan owing `debt` off the pool's and its collection's running books (it is
-	/// repaid, or its debt moves into an auction) and out of its due bucket.
+	/// repaid, or its debt moves into an auction) and out of the sweep's schedule.
 	pub(crate) fn take_off_books(
 		loan_id: LoanId,
 		loan: &LoanOf<T>,
@@ -395,13 +399,13 @@ impl<T: Config> Pallet<T> {
 					ledger.scaled_debt = ledger.scaled_debt.saturating_sub(*scaled_debt);
 					listing.scaled_debt = listing.scaled_debt.saturating_sub(*scaled_debt);
 				}
-				LoanDebt::Fixed { principal, apr, due_bucket, .. } => {
+				LoanDebt::Fixed { principal, apr, .. } => {
 					Self::unbook_fixed(ledger, *principal, *apr, debt);
 					listing.fixed_principal = listing.fixed_principal.saturating_sub(*principal);
-					Self::remove_from_due_bucket(*due_bucket, loan_id);
 				}
 			}
 		});
+		Self::unschedule(loan.next_check, SweepTask::CheckLoan, loan_id);
 		CollectionLoans::<T>::remove(loan.collection, loan_id);
 	}
 

@@ -142,10 +142,8 @@ impl crate::Config for Test {
 	type MaxCollectionsPerPool = ConstU32<4>;
 	type MaxLoansPerCollection = ConstU32<20_000>;
 	type MaxLoansPerBorrower = ConstU32<2_000>;
-	type MaxLoansPerBucket = ConstU32<512>;
-	type BucketSearchLimit = ConstU32<8>;
 	type MaxPendingHealthChecks = ConstU32<8>;
-	type RoundRobinBatch = ConstU32<4>;
+	type MaxRecheckInterval = ConstU32<600>;
 	type SweepWeightBudget = SweepBudget;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -71,6 +71,16 @@ impl<T: Config> Pallet<T> {
 			!has_loans || pool.params.rate_model.is_fixed() == params.rate_model.is_fixed(),
 			Error::<T>::RateModelChangeWithOpenLoans
 		);
+		// Variable loans' next checks assume the curve's highest rate: a higher one brings them
+		// forward, so each collection of the pool gets a health-check pass (which files them
+		// again at the new rate).
+		let old_max = rates::max_rate(pool.params.rate_model.curve());
+		let raised = rates::max_rate(params.rate_model.curve()) > old_max;
+		if raised && !pool.ledger.scaled_debt.is_zero() {
+			for collection in PoolCollections::<T>::iter_key_prefix(pool_id) {
+				Self::queue_health_check(collection);
+			}
+		}
 		pool.params = params.clone();
 		Pools::<T>::insert(pool_id, pool);
 		Self::deposit_event(Event::PoolParamsSet { pool: pool_id, params });

@@ -282,11 +282,9 @@ pub enum LoanDebt<BlockNumber> {
 		term: BlockNumber,
 		/// Last block of the term.
 		due: BlockNumber,
-		/// First block at which the loan is overdue (due + grace period + 1); the loan is filed
-		/// in this block's due bucket (or the first later one with room).
+		/// First block at which the loan is overdue (due + grace period + 1); its next check is
+		/// never later than this.
 		overdue_at: BlockNumber,
-		/// The due bucket the loan is filed in.
-		due_bucket: BlockNumber,
 	},
 }
 
@@ -337,6 +335,10 @@ pub struct Loan<AccountId, CollectionId, ItemId, BlockNumber> {
 	pub state: LoanState<BlockNumber>,
 	/// Block it was opened.
 	pub opened_at: BlockNumber,
+	/// While active: the block of its next scheduled check (its `Schedule` entry). No later
+	/// than the first block at which interest alone could make it unhealthy, nor than its
+	/// `overdue_at`, nor than `MaxRecheckInterval` after its last check.
+	pub next_check: BlockNumber,
 }
 
 /// Why a loan went to auction.
@@ -378,8 +380,9 @@ pub struct Auction<AccountId, BlockNumber> {
 	pub ends_at: BlockNumber,
 	/// Anti-snipe extensions never push `ends_at` past this.
 	pub max_ends_at: BlockNumber,
-	/// The auction-end bucket this auction is filed in.
-	pub end_bucket: BlockNumber,
+	/// The block of its `Schedule` entry: `ends_at`, or a later block when a settlement by the
+	/// sweep failed and is retried.
+	pub settle_at: BlockNumber,
 	/// The borrower may redeem while the block number is below this.
 	pub redeem_until: BlockNumber,
 	/// Fine the borrower pays on top of the debt to redeem.
@@ -472,5 +475,64 @@ impl<BlockNumber> PoolLedger<BlockNumber> {
 	/// `debt / (debt + cash)` over live debt.
 	pub fn utilization(&self) -> Perbill {
 		crate::math::rates::utilization(self.live_debt(), self.cash)
+	}
+}
+
+/// Work the sweep does at a block, in the order it does it.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum SweepTask {
+	/// Settle the loan's auction: it ends at this block.
+	SettleAuction,
+	/// Check the active loan: overdue (fixed) or unhealthy means auction; otherwise it is
+	/// scheduled again.
+	CheckLoan,
+}
+
+/// A key of the sweep's `Schedule`: stored with the identity hasher, so the trie keeps the
+/// entries in order of block (big-endian), then task, and the sweep's next piece of work is
+/// always the first key.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct ScheduleKey {
+	/// The block, big-endian so that byte order is numeric order.
+	at: [u8; 8],
+	/// What to do.
+	pub task: SweepTask,
+	/// The loan it concerns.
+	pub loan: LoanId,
+}
+
+impl ScheduleKey {
+	/// The entry for `task` on `loan` at block `at`.
+	pub fn new(at: u64, task: SweepTask, loan: LoanId) -> Self {
+		Self { at: at.to_be_bytes(), task, loan }
+	}
+
+	/// The block the entry is due at.
+	pub fn at(&self) -> u64 {
+		u64::from_be_bytes(self.at)
 	}
 }

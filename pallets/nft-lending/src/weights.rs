@@ -62,7 +62,7 @@ pub trait WeightInfo {
 	fn settle() -> Weight;
 	fn buy_defaulted() -> Weight;
 	fn sweep_base() -> Weight;
-	fn sweep_bucket() -> Weight;
+	fn sweep_next() -> Weight;
 	fn sweep_check() -> Weight;
 	fn sweep_liquidate() -> Weight;
 	fn sweep_settle() -> Weight;
@@ -481,7 +481,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::NextDueBucket` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::DueBuckets` (r:1 w:0)
 	/// Proof: `NftLending::DueBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
-	fn sweep_bucket() -> Weight {
+	fn sweep_next() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `242`
 		//  Estimated: `7575`
@@ -672,7 +672,7 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn sweep_bucket() -> Weight {
+	fn sweep_next() -> Weight {
 		Weight::from_parts(23_693_000, 7575)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))

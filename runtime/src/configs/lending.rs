@@ -20,7 +20,7 @@ use super::{
 use crate::{
 	governance::{LendingAdminOrigin, LendingEmergencyOrigin},
 	Balance, Balances, BlockNumber, FeederMembership, FloorPriceOracle, NftLending, Nfts, Oracle,
-	Runtime, RuntimeEvent, RuntimeHoldReason, BLOCKS_PER_YEAR, HOURS, MILLI_UNIT, UNIT,
+	Runtime, RuntimeEvent, RuntimeHoldReason, BLOCKS_PER_YEAR, DAYS, HOURS, MILLI_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -48,10 +48,9 @@ impl pallet_nft_lending::Config for Runtime {
 	type MaxCollectionsPerPool = ConstU32<16>;
 	type MaxLoansPerCollection = ConstU32<10_000>;
 	type MaxLoansPerBorrower = ConstU32<256>;
-	type MaxLoansPerBucket = ConstU32<512>;
-	type BucketSearchLimit = ConstU32<16>;
 	type MaxPendingHealthChecks = ConstU32<64>;
-	type RoundRobinBatch = ConstU32<8>;
+	/// Every active loan is looked at least once a day, however healthy.
+	type MaxRecheckInterval = ConstU32<DAYS>;
 	type SweepWeightBudget = SweepWeightBudget;
 	type WeightInfo = pallet_nft_lending::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -39,3 +39,38 @@ pub fn health_factor(valuation: u128, threshold: Perbill, debt: u128) -> Option<
 pub fn is_liquidatable(valuation: u128, threshold: Perbill, debt: u128) -> bool {
 	threshold.mul_floor(valuation) < debt
 }
+
+/// Blocks for which a healthy loan surely stays healthy on interest alone: no fewer blocks than
+/// it takes `debt` growing at `apr` (compounded every block, or simple) to pass
+/// `valuation * threshold`. `None` when interest can never do it (`apr` is zero); `Some(0)` when
+/// the loan is at or below health factor 1 already.
+///
+/// With `cap = threshold * valuation` (rounded down, as [`is_liquidatable`] does), debt growing
+/// at `apr` a year stays at most `debt * e^(apr * t / blocks_per_year)`, and `ln(cap / debt) >=
+/// 1 - debt / cap`, so `t = blocks_per_year * (cap - debt') / (apr * cap)` blocks are safe,
+/// where `debt'` is `debt` plus one part per billion and one unit (the margin for the index's
+/// and the interest's rounding). Rounded down.
+pub fn blocks_while_healthy(
+	valuation: u128,
+	threshold: Perbill,
+	debt: u128,
+	apr: Rate,
+	blocks_per_year: u64,
+) -> Option<u64> {
+	use sp_arithmetic::{per_things::Rounding, traits::Zero, FixedPointNumber};
+	if apr.is_zero() {
+		return None;
+	}
+	let cap = threshold.mul_floor(valuation);
+	let margin = debt / 1_000_000_000 + 1;
+	let headroom = match cap.checked_sub(debt.saturating_add(margin)) {
+		Some(headroom) if !headroom.is_zero() => headroom,
+		_ => return Some(0),
+	};
+	// headroom / cap / apr years, in blocks. Beyond u64 blocks: practically never.
+	let years_inner = super::mul_div(headroom, Rate::DIV, cap, Rounding::Down)?;
+	let blocks =
+		super::mul_div(years_inner, blocks_per_year as u128, apr.into_inner(), Rounding::Down)
+			.unwrap_or(u128::MAX);
+	Some(u64::try_from(blocks).unwrap_or(u64::MAX))
+}

@@ -30,8 +30,6 @@ fn a_year_of_lending_pays_lenders_more_than_they_put_in_and_fills_the_reserve() 
 		while block < 1 + year {
 			block = (block + year / 100).min(1 + year);
 			System::set_block_number(block);
-			NextDueBucket::<Test>::put(block);
-			NextAuctionBucket::<Test>::put(block);
 			// Touch the pool so interest compounds along the way.
 			assert_ok!(NftLending::deposit(RuntimeOrigin::signed(charlie()), pool, UNIT));
 			assert!(ledger(pool).borrow_index >= index_before, "the index never falls");

@@ -6,7 +6,7 @@ use crate::{
 };
 use proptest::prelude::*;
 use sp_arithmetic::{per_things::Rounding, FixedPointNumber, Perbill};
-use sp_runtime::traits::{One as _, Saturating as _};
+use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 
 const BLOCKS_PER_YEAR: u64 = 5_259_600;
 
@@ -171,6 +171,84 @@ proptest! {
 	}
 
 	#[test]
+	fn a_variable_loan_stays_healthy_for_its_safe_blocks(
+		valuation in 1_000u128..=1u128 << 90,
+		threshold in 10_000_000u32..1_000_000_000,
+		debt_share in 1u32..1_000_000_000,
+		apr_bp in 1u64..=100_000,
+		index_milli in 1_000u128..=5_000,
+		split in 0u64..=1_000,
+	) {
+		let threshold = Perbill::from_parts(threshold);
+		let debt = Perbill::from_parts(debt_share).mul_floor(threshold.mul_floor(valuation)).max(1);
+		let apr = Rate::saturating_from_rational(apr_bp, 10_000);
+		let index = Rate::saturating_from_rational(index_milli, 1_000);
+		let scaled = interest::scaled_from_amount(debt, index, Rounding::Up).unwrap();
+		let now = interest::debt_from_scaled(scaled, index).unwrap();
+		let Some(safe) = valuation::blocks_while_healthy(valuation, threshold, now, apr, BLOCKS_PER_YEAR) else {
+			return Err(TestCaseError::fail("a positive rate always has a horizon"));
+		};
+		// Cap the walk where the index would need more than a million years.
+		let safe = safe.min(BLOCKS_PER_YEAR * 1_000);
+		// Accrued in one step and in two (the pool accrues whenever it is touched).
+		let first = safe * split / 1_000;
+		let one_step = interest::grow_index(index, apr, safe, BLOCKS_PER_YEAR);
+		let two_steps = interest::grow_index(
+			interest::grow_index(index, apr, first, BLOCKS_PER_YEAR), apr, safe - first, BLOCKS_PER_YEAR);
+		for grown in [one_step, two_steps] {
+			let later = interest::debt_from_scaled(scaled, grown).unwrap_or(u128::MAX);
+			prop_assert!(!valuation::is_liquidatable(valuation, threshold, later),
+				"liquidatable within {} safe blocks: debt {} -> {}", safe, now, later);
+		}
+	}
+
+	#[test]
+	fn a_fixed_loan_stays_healthy_for_its_safe_blocks(
+		valuation in 1_000u128..=1u128 << 90,
+		threshold in 10_000_000u32..1_000_000_000,
+		principal_share in 1u32..1_000_000_000,
+		apr_bp in 1u64..=100_000,
+		elapsed in 0u64..=BLOCKS_PER_YEAR,
+	) {
+		let threshold = Perbill::from_parts(threshold);
+		let principal = Perbill::from_parts(principal_share).mul_floor(threshold.mul_floor(valuation)).max(1);
+		let apr = interest::quantise_apr(Rate::saturating_from_rational(apr_bp, 10_000));
+		let debt_at = |blocks: u64| principal + interest::simple_interest(principal, apr, blocks, BLOCKS_PER_YEAR).unwrap();
+		let now = debt_at(elapsed);
+		prop_assume!(!valuation::is_liquidatable(valuation, threshold, now));
+		let safe = valuation::blocks_while_healthy(valuation, threshold, now, apr, BLOCKS_PER_YEAR).unwrap();
+		let safe = safe.min(BLOCKS_PER_YEAR * 1_000_000);
+		prop_assert!(!valuation::is_liquidatable(valuation, threshold, debt_at(elapsed + safe)));
+	}
+
+	#[test]
+	fn the_safe_blocks_are_not_far_from_the_real_crossing(
+		valuation in 1u128 << 40..=1u128 << 90,
+		hf_bp in 10_100u128..=20_000,
+		apr_bp in 100u64..=50_000,
+	) {
+		// Health factor between 1.01 and 2: the real crossing comes within twice the safe blocks.
+		let threshold = Perbill::from_percent(80);
+		let debt = threshold.mul_floor(valuation) * 10_000 / hf_bp;
+		let apr = Rate::saturating_from_rational(apr_bp, 10_000);
+		let safe = valuation::blocks_while_healthy(valuation, threshold, debt, apr, BLOCKS_PER_YEAR).unwrap();
+		prop_assert!(safe > 0);
+		let grown = interest::grow_index(Rate::one(), apr, 2 * safe + 2, BLOCKS_PER_YEAR);
+		let later = interest::debt_from_scaled(debt, grown).unwrap();
+		prop_assert!(valuation::is_liquidatable(valuation, threshold, later));
+	}
+
+	#[test]
+	fn no_rate_never_crosses_and_no_headroom_is_now(valuation in 1u128..=1u128 << 90, threshold in perbill(), debt in 0u128..=1u128 << 90) {
+		prop_assert_eq!(valuation::blocks_while_healthy(valuation, threshold, debt, Rate::zero(), BLOCKS_PER_YEAR), None);
+		let cap = threshold.mul_floor(valuation);
+		prop_assert_eq!(
+			valuation::blocks_while_healthy(valuation, threshold, cap.max(debt), Rate::one(), BLOCKS_PER_YEAR),
+			Some(0)
+		);
+	}
+
+	#[test]
 	fn settlement_shares_out_exactly_the_bid(bid in 0u128..=1u128 << 100, debt in 0u128..=1u128 << 100, penalty in 0u128..=1u128 << 90) {
 		let split = auction::settle(bid, debt, penalty);
 		prop_assert_eq!(split.to_pool + split.to_reserve + split.to_borrower, bid);
@@ -221,4 +299,18 @@ fn utilization_examples() {
 		Rate::saturating_from_rational(110, 100)
 	);
 	assert_eq!(rates::borrow_rate(&curve, Perbill::zero()), Rate::saturating_from_rational(2, 100));
+}
+
+#[test]
+fn safe_blocks_worked_example() {
+	// Health factor 1.1 at 10% a year: the real crossing is ln(1.1) / 0.1 = 0.953 years; the
+	// safe bound is 0.1 / 1.1 / 0.1 = 0.909 years (less the rounding margin).
+	let valuation = 1_100 * 10u128.pow(12);
+	let debt = 10u128.pow(15);
+	let apr = Rate::saturating_from_rational(10, 100);
+	let safe =
+		valuation::blocks_while_healthy(valuation, Perbill::one(), debt, apr, BLOCKS_PER_YEAR)
+			.unwrap();
+	assert_eq!(safe, 4_781_454);
+	assert_eq!(safe * 1_000 / BLOCKS_PER_YEAR, 909);
 }

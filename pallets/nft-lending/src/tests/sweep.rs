@@ -26,7 +26,12 @@ fn an_overdue_fixed_loan_goes_to_auction_exactly_after_its_grace_period() {
 		let events = lending_events();
 		assert!(events.iter().any(|e| matches!(e, Event::LoanOverdue { loan: 0, .. })));
 		assert!(events.iter().any(|e| matches!(e, Event::AuctionStarted { loan: 0, .. })));
-		assert!(DueBuckets::<Test>::iter().next().is_none());
+		// Its check left the schedule; its auction's end took its place.
+		let entries: Vec<_> = Schedule::<Test>::iter_keys().collect();
+		assert_eq!(
+			entries,
+			vec![ScheduleKey::new(due + grace + 1 + 24 * HOUR, SweepTask::SettleAuction, loan)]
+		);
 	});
 }
 
@@ -82,7 +87,7 @@ fn a_loan_at_health_factor_one_exactly_is_left_alone() {
 }
 
 #[test]
-fn interest_alone_eventually_makes_a_loan_unhealthy_through_the_round_robin() {
+fn interest_alone_eventually_makes_a_loan_unhealthy_at_a_scheduled_check() {
 	new_test_ext().execute_with(|| {
 		let pool = variable_pool(&[PUNKS], 1_000 * UNIT);
 		nft(PUNKS, 0, &alice());
@@ -92,13 +97,111 @@ fn interest_alone_eventually_makes_a_loan_unhealthy_through_the_round_robin() {
 		let loan = borrow(&alice(), pool, PUNKS, 0, 400 * UNIT, None);
 		assert!(PendingHealthChecks::<Test>::get().is_empty());
 		let later = 12 * BLOCKS_PER_YEAR as u64;
-		// Jump there without running the blocks in between (the bucket cursors follow).
+		// Jump there without running the blocks in between: the schedule catches up.
 		System::set_block_number(later);
-		NextDueBucket::<Test>::put(later);
-		NextAuctionBucket::<Test>::put(later);
 		assert!(debt_of(loan) > 700 * UNIT);
 		NftLending::on_initialize(later);
 		assert!(in_auction(loan));
+		check();
+	});
+}
+
+/// Step a loan through its scheduled checks, asserting before each that it was still healthy
+/// the block before (so an auction starts in the first block the loan is unhealthy). Returns
+/// the checks' blocks.
+fn follow_checks(loan: LoanId, threshold_value: Balance, limit: usize) -> Vec<u64> {
+	let mut checks = Vec::new();
+	while !in_auction(loan) {
+		let at = Loans::<Test>::get(loan).unwrap().next_check;
+		let now = System::block_number();
+		assert!(at > now && at - now <= 600, "checked within MaxRecheckInterval: {now} -> {at}");
+		System::set_block_number(at - 1);
+		assert!(
+			debt_of(loan) <= threshold_value,
+			"unhealthy at {} before its check at {at}",
+			at - 1
+		);
+		System::set_block_number(at);
+		NftLending::on_initialize(at);
+		check();
+		checks.push(at);
+		assert!(checks.len() < limit, "the loan keeps being checked");
+	}
+	checks
+}
+
+#[test]
+fn a_loan_drifting_towards_its_threshold_is_checked_more_often_and_auctioned_on_time() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS], 1_000 * UNIT);
+		nft(PUNKS, 0, &alice());
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		let loan = borrow(&alice(), pool, PUNKS, 0, 400 * UNIT, None);
+		// The price falls so the loan sits just above HF 1: 70% of 572 = 400.4.
+		set_price(PUNKS, 572 * UNIT, 572 * UNIT);
+		run_to_block(2);
+		assert!(!in_auction(loan));
+		assert!(lending_events().iter().all(|e| !matches!(e, Event::LoanUnhealthy { .. })));
+		let checks = follow_checks(loan, 400_400 * UNIT / 1_000, 10_000);
+		// Checks come closer together as the headroom shrinks.
+		let gaps: Vec<u64> = checks.windows(2).map(|w| w[1] - w[0]).collect();
+		assert!(gaps.first() > gaps.last(), "gaps {:?}..{:?}", gaps.first(), gaps.last());
+		assert!(lending_events().iter().any(|e| matches!(e, Event::LoanUnhealthy { loan: 0, .. })));
+	});
+}
+
+#[test]
+fn a_healthy_loan_is_still_looked_at_every_recheck_interval() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS], 1_000 * UNIT);
+		nft(PUNKS, 0, &alice());
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		let loan = borrow(&alice(), pool, PUNKS, 0, UNIT, None);
+		assert_eq!(Loans::<Test>::get(loan).unwrap().next_check, 1 + 600);
+		run_to_block(1 + 600);
+		assert_eq!(Loans::<Test>::get(loan).unwrap().next_check, 1 + 1_200);
+		assert_eq!(NextWake::<Test>::get(), Some(1 + 1_200));
+	});
+}
+
+#[test]
+fn raising_a_pools_top_rate_queues_its_collections_for_a_health_check() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS, KITTIES], 1_000 * UNIT);
+		nft(PUNKS, 0, &alice());
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
+		borrow(&alice(), pool, PUNKS, 0, 400 * UNIT, None);
+		PendingHealthChecks::<Test>::kill();
+		let mut params = variable_params();
+		assert_ok!(NftLending::set_pool_params(RuntimeOrigin::root(), pool, params.clone()));
+		assert!(PendingHealthChecks::<Test>::get().is_empty(), "same curve: nothing to do");
+		if let RateModel::Variable { curve } = &mut params.rate_model {
+			curve.slope1 = Perbill::from_percent(20);
+		}
+		assert_ok!(NftLending::set_pool_params(RuntimeOrigin::root(), pool, params));
+		let mut queued = PendingHealthChecks::<Test>::get().to_vec();
+		queued.sort();
+		let mut expected = vec![PUNKS, KITTIES];
+		expected.sort();
+		assert_eq!(queued, expected);
+	});
+}
+
+#[test]
+fn repaying_removes_the_loans_check_from_the_schedule() {
+	new_test_ext().execute_with(|| {
+		let pool = fixed_pool(&[KITTIES], 10_000 * UNIT);
+		nft(KITTIES, 0, &alice());
+		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
+		let loan = borrow(&alice(), pool, KITTIES, 0, 100 * UNIT, Some(7 * DAY));
+		assert_eq!(Schedule::<Test>::iter_keys().count(), 1);
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, 1_000 * UNIT));
+		assert_eq!(Schedule::<Test>::iter_keys().count(), 0);
+		// The sweep wakes once at the stale block, finds nothing and goes back to sleep.
+		let wake = NextWake::<Test>::get().unwrap();
+		run_to_block(wake);
+		assert_eq!(NextWake::<Test>::get(), None);
 		check();
 	});
 }
@@ -126,12 +229,8 @@ fn ten_thousand_open_loans_and_none_due_cost_the_same_sweep_as_ten() {
 	let few = idle_sweep_weight(10);
 	let many = idle_sweep_weight(10_000);
 	assert_eq!(few, many, "the idle sweep does not grow with the number of loans");
-	assert_eq!(
-		few,
-		<() as WeightInfo>::sweep_base()
-			.saturating_add(<() as WeightInfo>::sweep_bucket().saturating_mul(2))
-			.saturating_add(<() as WeightInfo>::sweep_check().saturating_mul(4))
-	);
+	// Nothing is due at block 2: the sweep reads `NextWake` and the queue, and stops.
+	assert_eq!(few, <() as WeightInfo>::sweep_base());
 }
 
 #[test]
@@ -146,7 +245,16 @@ fn five_hundred_loans_due_in_one_block_are_processed_over_several_blocks_none_lo
 			loans.push(borrow(&owner, pool, KITTIES, item, UNIT, Some(7 * DAY)));
 		}
 		let overdue_at = 1 + 7 * DAY + 24 * HOUR + 1;
-		assert_eq!(DueBuckets::<Test>::get(overdue_at).len(), 500);
+		// Jump to the block before; the sweep catches up on the checks in between, which file
+		// every loan at its overdue block.
+		System::set_block_number(overdue_at - 20);
+		while NextWake::<Test>::get().unwrap() < overdue_at {
+			run_to_block(System::block_number() + 1);
+			assert!(System::block_number() < overdue_at, "caught up before the due block");
+		}
+		let due: Vec<_> = Schedule::<Test>::iter_keys().filter(|k| k.at() == overdue_at).collect();
+		assert_eq!(due.len(), 500);
+		assert!(loans.iter().all(|l| !in_auction(*l)));
 		System::set_block_number(overdue_at - 1);
 		let mut blocks = 0;
 		while loans.iter().any(|l| !in_auction(*l)) {
