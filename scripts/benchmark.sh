@@ -57,7 +57,7 @@ done
 if [[ " ${PALLETS[*]} " == *" pallet_nft_lending "* ]]; then
 	log "Benchmarking pallet_nft_lending::sweep_idle at 10 and 100,000 open loans"
 	"$NODE_BIN" benchmark pallet --chain dev --genesis-builder spec-genesis \
-		--pallet pallet_nft_lending --extrinsic sweep_idle --steps 2 --repeat 5 \
+		--pallet pallet_nft_lending --extrinsic sweep_idle --steps 2 --repeat 25 \
 		| tee "$CARGO_TARGET_DIR/benchmark-sweep-idle.txt"
 fi
 

@@ -74,12 +74,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 32]`.
 	fn submit_floor_prices(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3140 + n * (367 ±0)`
+		//  Measured:  `2902 + n * (367 ±0)`
 		//  Estimated: `3521 + n * (40752 ±0)`
-		// Minimum execution time: 278_209_000 picoseconds.
-		Weight::from_parts(284_051_000, 3521)
-			// Standard Error: 2_486_424
-			.saturating_add(Weight::from_parts(282_969_467, 0).saturating_mul(n.into()))
+		// Minimum execution time: 423_949_000 picoseconds.
+		Weight::from_parts(603_370_535, 3521)
+			// Standard Error: 13_622_450
+			.saturating_add(Weight::from_parts(301_797_299, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((21_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -104,10 +104,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn on_new_data() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2679`
+		//  Measured:  `2441`
 		//  Estimated: `44289`
-		// Minimum execution time: 224_471_000 picoseconds.
-		Weight::from_parts(279_341_000, 44289)
+		// Minimum execution time: 183_070_000 picoseconds.
+		Weight::from_parts(306_171_000, 44289)
 			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -117,8 +117,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 11_570_000 picoseconds.
-		Weight::from_parts(15_007_000, 0)
+		// Minimum execution time: 11_907_000 picoseconds.
+		Weight::from_parts(21_645_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -126,8 +126,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_floor_prices(n: u32, ) -> Weight {
-		Weight::from_parts(284_051_000, 3521)
-			.saturating_add(Weight::from_parts(282_969_467, 0).saturating_mul(n.into()))
+		Weight::from_parts(603_370_535, 3521)
+			.saturating_add(Weight::from_parts(301_797_299, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((21_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -135,12 +135,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 40752).saturating_mul(n.into()))
 	}
 	fn on_new_data() -> Weight {
-		Weight::from_parts(279_341_000, 44289)
+		Weight::from_parts(306_171_000, 44289)
 			.saturating_add(ParityDbWeight::get().reads(24_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_minimum_feeders() -> Weight {
-		Weight::from_parts(15_007_000, 0)
+		Weight::from_parts(21_645_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

@@ -14,7 +14,8 @@
 //! - `collections.rs`: listing collections and their risk numbers.
 //! - `loans.rs`: borrowing, repaying, extending, pledging the NFT, closing a loan.
 //! - `valuation.rs`: the one place that values a loan (debt now, health factor).
-//! - `sweep.rs`: the per-block `on_initialize` sweep (due buckets, health checks, auction ends).
+//! - `sweep.rs`: the per-block `on_initialize` sweep (the schedule of loan checks and auction
+//!   ends, health checks after price changes).
 //! - `auctions.rs`: starting auctions, bids, redeem, settlement, defaulted NFT sales.
 //! - `views.rs`: figures for the runtime API and view functions.
 //! - `invariants.rs`: SPEC section 10 checked by `try_state`.
@@ -30,7 +31,10 @@
 //! 6. Rounding never favours a user: shares and withdrawals round down, debt rounds up.
 //! 7. Each open loan has exactly one pledged NFT that cannot move, and each pledged NFT belongs to
 //!    exactly one open loan or auction.
-//! 8. Every active fixed loan is in exactly one due bucket.
+//! 8. Every active loan has exactly one scheduled check, never after it becomes overdue, and every
+//!    running auction exactly one settlement entry; `NextWake` is at or before the first entry
+//!    (SPEC's "every open fixed loan is in exactly one due bucket", for the schedule that replaces
+//!    the buckets: see `docs/liquidation.md`).
 //! 9. All storage stays within its bounds (bounded types).
 //! 10. The sweep's weight stays within its budget in every state.
 //! 11. Total issuance is unchanged by every lending call.
@@ -312,16 +316,24 @@ pub mod pallet {
 	/// A block at or before the first entry of `Schedule` (`None`: nothing scheduled). The
 	/// sweep looks at `Schedule` only once this block has come, so a block with nothing due
 	/// reads this one value whatever the number of loans.
+	///
+	/// Whitelisted in benchmarks, like the sweep's other per-block values: every block reads it,
+	/// so it stays in the node's cache (as frame-system's per-block values do).
 	#[pallet::storage]
+	#[pallet::whitelist_storage]
 	pub type NextWake<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
 
 	/// Collections whose price changed, waiting for the sweep to check their loans' health.
+	/// Read every block (whitelisted in benchmarks, see `NextWake`).
 	#[pallet::storage]
+	#[pallet::whitelist_storage]
 	pub type PendingHealthChecks<T: Config> =
 		StorageValue<_, BoundedVec<T::CollectionId, T::MaxPendingHealthChecks>, ValueQuery>;
 
-	/// The health check in progress: the collection and the last loan checked.
+	/// The health check in progress: the collection and the last loan checked. Read every block
+	/// (whitelisted in benchmarks, see `NextWake`).
 	#[pallet::storage]
+	#[pallet::whitelist_storage]
 	pub type HealthCheckCursor<T: Config> =
 		StorageValue<_, (T::CollectionId, Option<LoanId>), OptionQuery>;
 

@@ -77,32 +77,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	fn create_pool() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `219`
+		//  Measured:  `0`
 		//  Estimated: `1489`
-		// Minimum execution time: 20_843_000 picoseconds.
-		Weight::from_parts(40_477_000, 1489)
+		// Minimum execution time: 15_487_000 picoseconds.
+		Weight::from_parts(29_783_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
 	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::PoolCollections` (r:17 w:0)
+	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	fn set_pool_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `709`
-		//  Estimated: `3704`
-		// Minimum execution time: 36_768_000 picoseconds.
-		Weight::from_parts(66_402_000, 3704)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		//  Measured:  `1417`
+		//  Estimated: `44782`
+		// Minimum execution time: 110_498_000 picoseconds.
+		Weight::from_parts(183_636_000, 44782)
+			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
 	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	fn set_paused() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `544`
+		//  Measured:  `325`
 		//  Estimated: `3704`
-		// Minimum execution time: 24_953_000 picoseconds.
-		Weight::from_parts(50_126_000, 3704)
+		// Minimum execution time: 20_063_000 picoseconds.
+		Weight::from_parts(35_807_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -114,10 +116,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::ListedCollections` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn add_collection() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `668`
+		//  Measured:  `449`
 		//  Estimated: `3704`
-		// Minimum execution time: 37_503_000 picoseconds.
-		Weight::from_parts(69_008_000, 3704)
+		// Minimum execution time: 34_991_000 picoseconds.
+		Weight::from_parts(59_435_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -127,10 +129,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	fn update_collection() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `541`
+		//  Measured:  `322`
 		//  Estimated: `3704`
-		// Minimum execution time: 29_602_000 picoseconds.
-		Weight::from_parts(55_897_000, 3704)
+		// Minimum execution time: 26_334_000 picoseconds.
+		Weight::from_parts(61_527_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -142,10 +144,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::ListedCollections` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn remove_collection() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `804`
+		//  Measured:  `585`
 		//  Estimated: `3704`
-		// Minimum execution time: 41_222_000 picoseconds.
-		Weight::from_parts(88_373_000, 3704)
+		// Minimum execution time: 38_381_000 picoseconds.
+		Weight::from_parts(76_633_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -155,10 +157,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_reserve() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `821`
+		//  Measured:  `602`
 		//  Estimated: `6196`
-		// Minimum execution time: 95_094_000 picoseconds.
-		Weight::from_parts(164_792_000, 6196)
+		// Minimum execution time: 85_271_000 picoseconds.
+		Weight::from_parts(135_055_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -168,8 +170,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_795_000 picoseconds.
-		Weight::from_parts(18_490_000, 0)
+		// Minimum execution time: 8_741_000 picoseconds.
+		Weight::from_parts(16_948_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
@@ -180,10 +182,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Shares` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `949`
+		//  Measured:  `637`
 		//  Estimated: `3704`
-		// Minimum execution time: 109_025_000 picoseconds.
-		Weight::from_parts(189_864_000, 3704)
+		// Minimum execution time: 94_478_000 picoseconds.
+		Weight::from_parts(133_444_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -195,10 +197,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `987`
+		//  Measured:  `675`
 		//  Estimated: `3704`
-		// Minimum execution time: 117_391_000 picoseconds.
-		Weight::from_parts(197_592_000, 3704)
+		// Minimum execution time: 100_555_000 picoseconds.
+		Weight::from_parts(166_222_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -222,8 +224,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::NextLoanId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LiquidationSettings` (r:1 w:0)
 	/// Proof: `NftLending::LiquidationSettings` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::DueBuckets` (r:15 w:1)
-	/// Proof: `NftLending::DueBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::BorrowerLoans` (r:1 w:1)
@@ -234,13 +234,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
 	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:0 w:1)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn borrow() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11102`
-		//  Estimated: `99765`
-		// Minimum execution time: 366_237_000 picoseconds.
-		Weight::from_parts(575_751_000, 99765)
-			.saturating_add(T::DbWeight::get().reads(28_u64))
+		//  Measured:  `1959`
+		//  Estimated: `5563`
+		// Minimum execution time: 224_133_000 picoseconds.
+		Weight::from_parts(387_376_000, 5563)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
@@ -255,10 +257,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn borrow_more() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1406`
+		//  Measured:  `1098`
 		//  Estimated: `3704`
-		// Minimum execution time: 145_363_000 picoseconds.
-		Weight::from_parts(207_423_000, 3704)
+		// Minimum execution time: 130_822_000 picoseconds.
+		Weight::from_parts(212_174_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -270,8 +272,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
 	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::DueBuckets` (r:1 w:1)
-	/// Proof: `NftLending::DueBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:1 w:1)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
@@ -282,13 +282,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
 	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:0 w:1)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn repay() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6212`
-		//  Estimated: `7575`
-		// Minimum execution time: 211_084_000 picoseconds.
-		Weight::from_parts(337_510_000, 7575)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		//  Measured:  `1398`
+		//  Estimated: `5563`
+		// Minimum execution time: 168_011_000 picoseconds.
+		Weight::from_parts(279_052_000, 5563)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
@@ -303,15 +305,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LiquidationSettings` (r:1 w:0)
 	/// Proof: `NftLending::LiquidationSettings` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::DueBuckets` (r:2 w:2)
-	/// Proof: `NftLending::DueBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:0 w:2)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn extend() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6022`
-		//  Estimated: `14160`
-		// Minimum execution time: 200_902_000 picoseconds.
-		Weight::from_parts(278_242_000, 14160)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		//  Measured:  `1189`
+		//  Estimated: `3704`
+		// Minimum execution time: 135_382_000 picoseconds.
+		Weight::from_parts(215_463_000, 3704)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `NftLending::Auctions` (r:1 w:1)
@@ -322,15 +324,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::AuctionEndBuckets` (r:2 w:2)
-	/// Proof: `NftLending::AuctionEndBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:0 w:2)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `816`
-		//  Estimated: `14160`
-		// Minimum execution time: 197_877_000 picoseconds.
-		Weight::from_parts(297_947_000, 14160)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		//  Measured:  `449`
+		//  Estimated: `6110`
+		// Minimum execution time: 151_607_000 picoseconds.
+		Weight::from_parts(249_469_000, 6110)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
@@ -343,8 +345,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::AuctionEndBuckets` (r:1 w:1)
-	/// Proof: `NftLending::AuctionEndBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:1 w:1)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
@@ -357,19 +357,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
 	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:0 w:1)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn redeem() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2239`
+		//  Measured:  `1895`
 		//  Estimated: `8799`
-		// Minimum execution time: 299_809_000 picoseconds.
-		Weight::from_parts(516_818_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 377_769_000 picoseconds.
+		Weight::from_parts(456_373_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
 	}
 	/// Storage: `NftLending::Auctions` (r:1 w:1)
 	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::AuctionEndBuckets` (r:1 w:1)
-	/// Proof: `NftLending::AuctionEndBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
@@ -396,6 +396,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
 	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:0 w:1)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
 	/// Proof: `Nfts::Account` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::ItemPriceOf` (r:0 w:1)
@@ -404,11 +406,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2627`
-		//  Estimated: `7575`
-		// Minimum execution time: 312_931_000 picoseconds.
-		Weight::from_parts(520_501_000, 7575)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
+		//  Measured:  `2283`
+		//  Estimated: `6196`
+		// Minimum execution time: 280_831_000 picoseconds.
+		Weight::from_parts(486_677_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
@@ -445,64 +447,46 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn buy_defaulted() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2128`
+		//  Measured:  `1810`
 		//  Estimated: `5563`
-		// Minimum execution time: 202_015_000 picoseconds.
-		Weight::from_parts(344_908_000, 5563)
+		// Minimum execution time: 206_243_000 picoseconds.
+		Weight::from_parts(335_152_000, 5563)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
-	/// Storage: `NftLending::NextAuctionBucket` (r:1 w:1)
-	/// Proof: `NftLending::NextAuctionBucket` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::AuctionEndBuckets` (r:1 w:0)
-	/// Proof: `NftLending::AuctionEndBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::NextDueBucket` (r:1 w:1)
-	/// Proof: `NftLending::NextDueBucket` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::DueBuckets` (r:1 w:0)
-	/// Proof: `NftLending::DueBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::HealthCheckCursor` (r:1 w:0)
-	/// Proof: `NftLending::HealthCheckCursor` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PendingHealthChecks` (r:1 w:0)
-	/// Proof: `NftLending::PendingHealthChecks` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::RoundRobinCursor` (r:1 w:1)
-	/// Proof: `NftLending::RoundRobinCursor` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::Loans` (r:1 w:0)
-	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	fn sweep_base() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `405`
-		//  Estimated: `7575`
-		// Minimum execution time: 25_443_000 picoseconds.
-		Weight::from_parts(44_111_000, 7575)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 2_873_000 picoseconds.
+		Weight::from_parts(5_723_000, 0)
 	}
-	/// Storage: `NftLending::NextDueBucket` (r:1 w:1)
-	/// Proof: `NftLending::NextDueBucket` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::DueBuckets` (r:1 w:0)
-	/// Proof: `NftLending::DueBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:1 w:0)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn sweep_next() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `242`
-		//  Estimated: `7575`
-		// Minimum execution time: 12_202_000 picoseconds.
-		Weight::from_parts(23_693_000, 7575)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		//  Measured:  `42`
+		//  Estimated: `3482`
+		// Minimum execution time: 7_604_000 picoseconds.
+		Weight::from_parts(11_350_000, 3482)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
-	/// Storage: `NftLending::Loans` (r:1 w:0)
+	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:0)
 	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
 	/// Storage: `FloorPriceOracle::FloorPrices` (r:1 w:0)
 	/// Proof: `FloorPriceOracle::FloorPrices` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:0 w:1)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn sweep_check() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1259`
+		//  Measured:  `914`
 		//  Estimated: `3704`
-		// Minimum execution time: 44_949_000 picoseconds.
-		Weight::from_parts(73_909_000, 3704)
+		// Minimum execution time: 42_373_000 picoseconds.
+		Weight::from_parts(72_151_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
@@ -512,25 +496,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FloorPriceOracle::FloorPrices` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
 	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::DueBuckets` (r:1 w:1)
-	/// Proof: `NftLending::DueBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LiquidationSettings` (r:1 w:0)
 	/// Proof: `NftLending::LiquidationSettings` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::AuctionEndBuckets` (r:1 w:1)
-	/// Proof: `NftLending::AuctionEndBuckets` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
 	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Auctions` (r:0 w:1)
 	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:0 w:2)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn sweep_liquidate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6031`
-		//  Estimated: `7575`
-		// Minimum execution time: 117_122_000 picoseconds.
-		Weight::from_parts(175_834_000, 7575)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		//  Measured:  `1086`
+		//  Estimated: `3704`
+		// Minimum execution time: 103_323_000 picoseconds.
+		Weight::from_parts(184_629_000, 3704)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
+	/// Storage: `NftLending::Auctions` (r:1 w:1)
+	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
@@ -557,8 +541,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
 	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::Auctions` (r:0 w:1)
-	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Schedule` (r:0 w:1)
+	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
 	/// Proof: `Nfts::Account` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::ItemPriceOf` (r:0 w:1)
@@ -567,128 +551,126 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn sweep_settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2584`
+		//  Measured:  `2457`
 		//  Estimated: `8799`
-		// Minimum execution time: 286_027_000 picoseconds.
-		Weight::from_parts(420_051_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(18_u64))
+		// Minimum execution time: 319_116_000 picoseconds.
+		Weight::from_parts(544_019_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(19_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_pool() -> Weight {
-		Weight::from_parts(40_477_000, 1489)
+		Weight::from_parts(29_783_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_pool_params() -> Weight {
-		Weight::from_parts(66_402_000, 3704)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
+		Weight::from_parts(183_636_000, 44782)
+			.saturating_add(ParityDbWeight::get().reads(18_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(50_126_000, 3704)
+		Weight::from_parts(35_807_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn add_collection() -> Weight {
-		Weight::from_parts(69_008_000, 3704)
+		Weight::from_parts(59_435_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_collection() -> Weight {
-		Weight::from_parts(55_897_000, 3704)
+		Weight::from_parts(61_527_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn remove_collection() -> Weight {
-		Weight::from_parts(88_373_000, 3704)
+		Weight::from_parts(76_633_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_reserve() -> Weight {
-		Weight::from_parts(164_792_000, 6196)
+		Weight::from_parts(135_055_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_liquidation_config() -> Weight {
-		Weight::from_parts(18_490_000, 0)
+		Weight::from_parts(16_948_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(189_864_000, 3704)
+		Weight::from_parts(133_444_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(197_592_000, 3704)
+		Weight::from_parts(166_222_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn borrow() -> Weight {
-		Weight::from_parts(575_751_000, 99765)
-			.saturating_add(ParityDbWeight::get().reads(28_u64))
+		Weight::from_parts(387_376_000, 5563)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn borrow_more() -> Weight {
-		Weight::from_parts(207_423_000, 3704)
+		Weight::from_parts(212_174_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn repay() -> Weight {
-		Weight::from_parts(337_510_000, 7575)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(279_052_000, 5563)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn extend() -> Weight {
-		Weight::from_parts(278_242_000, 14160)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(215_463_000, 3704)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn bid() -> Weight {
-		Weight::from_parts(297_947_000, 14160)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(249_469_000, 6110)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn redeem() -> Weight {
-		Weight::from_parts(516_818_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(456_373_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(14_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(520_501_000, 7575)
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
+		Weight::from_parts(486_677_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(18_u64))
 	}
 	fn buy_defaulted() -> Weight {
-		Weight::from_parts(344_908_000, 5563)
+		Weight::from_parts(335_152_000, 5563)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn sweep_base() -> Weight {
-		Weight::from_parts(44_111_000, 7575)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(5_723_000, 0)
 	}
 	fn sweep_next() -> Weight {
-		Weight::from_parts(23_693_000, 7575)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(11_350_000, 3482)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn sweep_check() -> Weight {
-		Weight::from_parts(73_909_000, 3704)
+		Weight::from_parts(72_151_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn sweep_liquidate() -> Weight {
-		Weight::from_parts(175_834_000, 7575)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(184_629_000, 3704)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn sweep_settle() -> Weight {
-		Weight::from_parts(420_051_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(18_u64))
+		Weight::from_parts(544_019_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
+			.saturating_add(ParityDbWeight::get().writes(19_u64))
 	}
 }

@@ -45,8 +45,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 74_665_000 picoseconds.
-		Weight::from_parts(82_590_000, 0)
+		// Minimum execution time: 81_983_000 picoseconds.
+		Weight::from_parts(114_393_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -57,8 +57,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 58_488_000 picoseconds.
-		Weight::from_parts(66_662_000, 0)
+		// Minimum execution time: 64_200_000 picoseconds.
+		Weight::from_parts(116_522_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -69,8 +69,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `39`
 		//  Estimated: `3593`
-		// Minimum execution time: 30_814_000 picoseconds.
-		Weight::from_parts(36_592_000, 0)
+		// Minimum execution time: 34_334_000 picoseconds.
+		Weight::from_parts(61_778_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 32_581_000 picoseconds.
-		Weight::from_parts(55_889_000, 0)
+		// Minimum execution time: 34_989_000 picoseconds.
+		Weight::from_parts(61_650_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `6196`
-		// Minimum execution time: 76_525_000 picoseconds.
-		Weight::from_parts(87_630_000, 0)
+		// Minimum execution time: 81_624_000 picoseconds.
+		Weight::from_parts(113_237_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -105,8 +105,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 70_808_000 picoseconds.
-		Weight::from_parts(80_225_000, 0)
+		// Minimum execution time: 74_138_000 picoseconds.
+		Weight::from_parts(125_845_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -117,8 +117,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 26_844_000 picoseconds.
-		Weight::from_parts(31_477_000, 0)
+		// Minimum execution time: 26_250_000 picoseconds.
+		Weight::from_parts(46_159_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -130,11 +130,11 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + u * (85 ±0)`
 		//  Estimated: `990 + u * (2603 ±0)`
-		// Minimum execution time: 28_110_000 picoseconds.
-		Weight::from_parts(30_410_000, 0)
+		// Minimum execution time: 45_093_000 picoseconds.
+		Weight::from_parts(53_033_000, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			// Standard Error: 257_033
-			.saturating_add(Weight::from_parts(24_308_260, 0).saturating_mul(u.into()))
+			// Standard Error: 250_753
+			.saturating_add(Weight::from_parts(35_505_901, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -143,24 +143,24 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_510_000 picoseconds.
-		Weight::from_parts(14_829_000, 0)
+		// Minimum execution time: 10_377_000 picoseconds.
+		Weight::from_parts(26_873_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 51_624_000 picoseconds.
-		Weight::from_parts(93_410_000, 0)
+		// Minimum execution time: 54_136_000 picoseconds.
+		Weight::from_parts(103_270_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 36_098_000 picoseconds.
-		Weight::from_parts(66_566_000, 0)
+		// Minimum execution time: 38_981_000 picoseconds.
+		Weight::from_parts(68_354_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }
