@@ -8,6 +8,7 @@
 #                                                # pallet_floor_price_oracle
 #   ./scripts/benchmark.sh pallet_nft_lending    # only these pallets
 #   STEPS=2 REPEAT=1 ./scripts/benchmark.sh ...  # a quick run (weights not for production)
+#   IDLE_ONLY=1 ./scripts/benchmark.sh           # only the idle-sweep measurements and the report
 #
 # Builds the node with `--features runtime-benchmarks` (a second, separate build, about 12 min
 # after the normal one); run-dev.sh and test.sh build the normal node again.
@@ -39,7 +40,8 @@ weights_file() {
 	fi
 }
 
-for pallet in "${PALLETS[@]}"; do
+[ "${IDLE_ONLY:-0}" = 1 ] && PALLETS_WEIGHED=() || PALLETS_WEIGHED=("${PALLETS[@]}")
+for pallet in "${PALLETS_WEIGHED[@]}"; do
 	output="$(weights_file "$pallet")"
 	template=()
 	[[ "$output" == pallets/* ]] && template=(--template scripts/pallet-weight-template.hbs)
@@ -47,18 +49,20 @@ for pallet in "${PALLETS[@]}"; do
 	# The node's own runtime (built with the benchmarks) on the dev chain's genesis.
 	"$NODE_BIN" benchmark pallet --chain dev --genesis-builder spec-genesis \
 		--pallet "$pallet" --extrinsic '*' \
-		--exclude-extrinsics pallet_nft_lending::sweep_idle \
+		--exclude-extrinsics pallet_nft_lending::sweep_idle,pallet_nft_lending::sweep_idle_floor \
 		--steps "$STEPS" --repeat "$REPEAT" \
 		"${template[@]}" --output "$output" | tee "$CARGO_TARGET_DIR/benchmark-$pallet.txt"
 done
 
-# The idle sweep at 10 and at 100,000 open loans (for docs/benchmarks.md, not a weight file:
-# setting up 100,000 loans at every step would take hours).
+# The idle sweep and its floor at 10 and at 100,000 open loans (for docs/benchmarks.md, not a
+# weight file: setting up 100,000 loans at every step would take hours).
 if [[ " ${PALLETS[*]} " == *" pallet_nft_lending "* ]]; then
-	log "Benchmarking pallet_nft_lending::sweep_idle at 10 and 100,000 open loans"
-	"$NODE_BIN" benchmark pallet --chain dev --genesis-builder spec-genesis \
-		--pallet pallet_nft_lending --extrinsic sweep_idle --steps 2 --repeat 25 \
-		| tee "$CARGO_TARGET_DIR/benchmark-sweep-idle.txt"
+	for bench in sweep_idle sweep_idle_floor; do
+		log "Benchmarking pallet_nft_lending::$bench at 10 and 100,000 open loans"
+		"$NODE_BIN" benchmark pallet --chain dev --genesis-builder spec-genesis \
+			--pallet pallet_nft_lending --extrinsic "$bench" --steps 2 --repeat 25 \
+			| tee "$CARGO_TARGET_DIR/benchmark-${bench//_/-}.txt"
+	done
 fi
 
 log "Weight report"
