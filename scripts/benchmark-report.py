@@ -90,6 +90,8 @@ def main() -> None:
         "weight files).",
         "Weights are ref_time including the database reads and writes at ParityDB's cost (read 8 µs,",
         "write 50 µs), as the runtime charges them. A block has 2 s of compute; the sweep may use 10%.",
+        "Timed runs do not record storage proofs (`--disable-proof-recording`: a solochain does not",
+        "limit proof size); proof sizes in the weight files come from the run that tracks storage.",
         "",
         f"Reference: `pallet_balances::transfer_allow_death` = **{us(transfer)}**.",
         "",
@@ -132,14 +134,17 @@ def main() -> None:
             lines.append(f"- `{name}`: {items}.")
         lines += [
             "",
-            "Pledging alone costs two writes in pallet-nfts (the item's `TransferDisabled` attribute",
-            "and the collection's attribute count), moving the money two (pool account, borrower), and",
-            "the loan itself at least its record, the NFT's loan index, the pool ledger and the",
-            f"collection's usage: eight writes, {8 * WRITE_PS / transfer:.1f}x a transfer before any computation or read.",
-            "The other writes are the indexes that keep the sweep and the wallet queries bounded",
-            "(`Schedule` and `NextWake` for the loan's next check, `CollectionLoans` for re-checks",
-            "after a price drop, `BorrowerLoans` for `positions`) and the loan counter. The goals are",
-            "not met; see `docs/liquidation.md` for why those indexes exist.",
+            "What a loan cannot do without: the pledge, two writes in pallet-nfts (the item's",
+            "`TransferDisabled` attribute and the collection's attribute count); the pool account's",
+            "balance (the borrower's or payer's account is whitelisted, as the caller's is for a",
+            "transfer); the loan record; the pool ledger; the collection's usage in the pool",
+            "(ceiling, loan count); and the loan's entry in the sweep's schedule: seven writes,",
+            f"{7 * WRITE_PS / transfer:.1f}x a transfer before any read or computation. Borrow adds the",
+            "loan counter, the NFT's loan index (which also groups a collection's loans for the",
+            "price-change pass) and the borrower's index (`positions`); repay removes those entries.",
+            "Fewer writes would mean loans keyed by their NFT instead of a loan id (no counter, no",
+            "separate NFT index: every call, event and runtime API changes) and the collection usage",
+            "folded into the pool record. The goals are not met.",
         ]
     lines += [
         "",
@@ -184,11 +189,15 @@ def main() -> None:
             "(`$CARGO_TARGET_DIR/benchmark-sweep-idle.txt`), and the runtime charges `sweep_base`",
             "for it. Those three values are read by every block, so they are whitelisted in the",
             "benchmarks (`#[pallet::whitelist_storage]`, as frame-system's per-block values and",
-            "pallet-balances' `TotalIssuance` are): the benchmark reads them before it measures, as",
-            "the node's cache holds them. Read cold, the in-memory benchmark database makes each",
-            "read slower as the state grows, whatever the key (see `docs/liquidation.md`).",
+            "pallet-balances' `TotalIssuance` are), so they are not charged as database reads. The",
+            "measured time still walks the trie for them: the benchmark state's trie cache has size 0",
+            "(`sc_client_db::BenchmarkingState` builds its local cache from a `SharedTrieCache` of",
+            "`CacheSize::new(0)`, whose budgets are zero), so every read, whitelisted or not, fetches",
+            "each trie node on its path from an in-memory `BTreeMap` holding every node of the state",
+            "(`kvdb-memorydb`), and those lookups slow down as the state grows, whatever the key.",
+            "A node's trie cache (1 GiB by default) holds a value read every block.",
             "",
-            "| open loans | measured execution | charged weight | floor: one cached read |",
+            "| open loans | measured execution | charged weight | floor: one read of `NextWake` |",
             "|---:|---:|---:|---:|",
         ]
         floor = dict(idle_sweep("sweep-idle-floor"))
@@ -203,7 +212,7 @@ def main() -> None:
             lines += [
                 "",
                 "The floor (`sweep_idle_floor`) measures, on the same state, only the first read",
-                "of every idle sweep (`NextWake`, cached): "
+                "of every idle sweep (`NextWake`): "
                 f"{floor[low_n] / 1e6:,.1f} µs at {low_n:,} loans and {floor[high_n] / 1e6:,.1f} µs "
                 f"at {high_n:,} (ratio {floor[high_n] / floor[low_n]:.3f}). The sweep above it: "
                 f"{(low - floor[low_n]) / 1e6:,.1f} µs and {(high - floor[high_n]) / 1e6:,.1f} µs.",

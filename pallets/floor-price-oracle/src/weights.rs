@@ -23,11 +23,12 @@
 // --extrinsic
 // *
 // --exclude-extrinsics
-// pallet_nft_lending::sweep_idle
+// pallet_nft_lending::sweep_idle,pallet_nft_lending::sweep_idle_floor
 // --steps
 // 25
 // --repeat
 // 10
+// --disable-proof-recording
 // --template
 // scripts/pallet-weight-template.hbs
 // --output
@@ -69,17 +70,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Origins::Timings` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `FloorPriceOracle::TwapHistory` (r:32 w:32)
 	/// Proof: `FloorPriceOracle::TwapHistory` (`max_values`: None, `max_size`: Some(901), added: 3376, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::CollectionLoans` (r:32 w:0)
-	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::LoanOfNft` (r:32 w:0)
+	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn submit_floor_prices(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2902 + n * (367 ±0)`
+		//  Measured:  `3086 + n * (367 ±0)`
 		//  Estimated: `3521 + n * (40752 ±0)`
-		// Minimum execution time: 423_949_000 picoseconds.
-		Weight::from_parts(603_370_535, 3521)
-			// Standard Error: 13_622_450
-			.saturating_add(Weight::from_parts(301_797_299, 0).saturating_mul(n.into()))
+		// Minimum execution time: 258_311_000 picoseconds.
+		Weight::from_parts(434_754_132, 3521)
+			// Standard Error: 7_267_628
+			.saturating_add(Weight::from_parts(181_294_193, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((21_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -100,14 +101,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Origins::Timings` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `FloorPriceOracle::TwapHistory` (r:1 w:1)
 	/// Proof: `FloorPriceOracle::TwapHistory` (`max_values`: None, `max_size`: Some(901), added: 3376, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::CollectionLoans` (r:1 w:0)
-	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::LoanOfNft` (r:1 w:0)
+	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn on_new_data() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2441`
+		//  Measured:  `2625`
 		//  Estimated: `44289`
-		// Minimum execution time: 183_070_000 picoseconds.
-		Weight::from_parts(306_171_000, 44289)
+		// Minimum execution time: 115_153_000 picoseconds.
+		Weight::from_parts(158_828_000, 44289)
 			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -117,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 11_907_000 picoseconds.
-		Weight::from_parts(21_645_000, 0)
+		// Minimum execution time: 6_016_000 picoseconds.
+		Weight::from_parts(9_316_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -126,8 +127,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_floor_prices(n: u32, ) -> Weight {
-		Weight::from_parts(603_370_535, 3521)
-			.saturating_add(Weight::from_parts(301_797_299, 0).saturating_mul(n.into()))
+		Weight::from_parts(434_754_132, 3521)
+			.saturating_add(Weight::from_parts(181_294_193, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((21_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -135,12 +136,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 40752).saturating_mul(n.into()))
 	}
 	fn on_new_data() -> Weight {
-		Weight::from_parts(306_171_000, 44289)
+		Weight::from_parts(158_828_000, 44289)
 			.saturating_add(ParityDbWeight::get().reads(24_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_minimum_feeders() -> Weight {
-		Weight::from_parts(21_645_000, 0)
+		Weight::from_parts(9_316_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

@@ -116,7 +116,6 @@ fn idle_loans<T: Config>(l: u32) -> BlockNumberFor<T> {
 	for i in 1..l as u64 {
 		let next_check = first.saturating_add(((i % spread) as u32).into());
 		Loans::<T>::insert(i, Loan { borrower: borrower.clone(), next_check, ..template.clone() });
-		CollectionLoans::<T>::insert(template.collection, i, ());
 		Schedule::<T>::insert(
 			ScheduleKey::new(crate::blocks(next_check), SweepTask::CheckLoan, i),
 			(),

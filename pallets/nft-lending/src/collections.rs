@@ -122,11 +122,19 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// After a loan on a removed collection closes: forget the collection once it has none left.
-	pub(crate) fn forget_collection_if_unused(pool_id: PoolId, collection: T::CollectionId) {
-		let Some(entry) = PoolCollections::<T>::get(pool_id, collection) else { return };
-		if entry.status == ListingStatus::Removed && entry.open_loans == 0 {
-			PoolCollections::<T>::remove(pool_id, collection);
+	/// A loan on `collection` closed: one open loan fewer, and a removed collection with none
+	/// left is forgotten. One read and one write of the listing.
+	pub(crate) fn release_listing(pool_id: PoolId, collection: T::CollectionId) {
+		let forgotten = PoolCollections::<T>::mutate_exists(pool_id, collection, |entry| {
+			let Some(listing) = entry else { return false };
+			listing.open_loans = listing.open_loans.saturating_sub(1);
+			let unused = listing.status == ListingStatus::Removed && listing.open_loans == 0;
+			if unused {
+				*entry = None;
+			}
+			unused
+		});
+		if forgotten {
 			Pools::<T>::mutate(pool_id, |pool| {
 				if let Some(pool) = pool {
 					pool.collections = pool.collections.saturating_sub(1);

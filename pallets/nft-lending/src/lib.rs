@@ -179,10 +179,6 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxLoansPerCollection: Get<u32>;
 
-		/// Most open loans one account can have.
-		#[pallet::constant]
-		type MaxLoansPerBorrower: Get<u32>;
-
 		/// Collections whose price changed and that wait for a health check.
 		#[pallet::constant]
 		type MaxPendingHealthChecks: Get<u32>;
@@ -283,25 +279,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Loans<T: Config> = StorageMap<_, Twox64Concat, LoanId, LoanOf<T>>;
 
-	/// The loan each pledged NFT belongs to (one loan per NFT).
+	/// The loan each pledged NFT belongs to (one loan per NFT), by collection: the sweep walks a
+	/// collection's loans here when its price changes.
 	#[pallet::storage]
 	pub type LoanOfNft<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::CollectionId, Blake2_128Concat, T::ItemId, LoanId>;
 
-	/// Active loans by collection: the sweep walks them when the collection's price changes.
+	/// Open loans of each borrower (a key per loan: opening or closing one writes one entry and
+	/// reads none).
 	#[pallet::storage]
-	pub type CollectionLoans<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::CollectionId, Twox64Concat, LoanId, ()>;
-
-	/// Open loans of each borrower.
-	#[pallet::storage]
-	pub type BorrowerLoans<T: Config> = StorageMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		BoundedVec<LoanId, T::MaxLoansPerBorrower>,
-		ValueQuery,
-	>;
+	pub type BorrowerLoans<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, LoanId, ()>;
 
 	/// Auctions of liquidated loans.
 	#[pallet::storage]
@@ -330,12 +318,12 @@ pub mod pallet {
 	pub type PendingHealthChecks<T: Config> =
 		StorageValue<_, BoundedVec<T::CollectionId, T::MaxPendingHealthChecks>, ValueQuery>;
 
-	/// The health check in progress: the collection and the last loan checked. Read every block
-	/// (whitelisted in benchmarks, see `NextWake`).
+	/// The health check in progress: the collection and the last item whose loan was checked.
+	/// Read every block (whitelisted in benchmarks, see `NextWake`).
 	#[pallet::storage]
 	#[pallet::whitelist_storage]
 	pub type HealthCheckCursor<T: Config> =
-		StorageValue<_, (T::CollectionId, Option<LoanId>), OptionQuery>;
+		StorageValue<_, (T::CollectionId, Option<T::ItemId>), OptionQuery>;
 
 	/// Liquidation settings (grace period, auction timing, fines, discounts).
 	#[pallet::storage]
@@ -551,8 +539,6 @@ pub mod pallet {
 		TermNotOffered,
 		/// Variable-rate loans have no term.
 		TermNotApplicable,
-		/// You already have the most open loans one account may have.
-		TooManyLoans,
 		/// No open loan with this id.
 		LoanNotFound,
 		/// Only the borrower may do this.

@@ -84,10 +84,8 @@ impl<T: Config> Pallet<T> {
 		};
 
 		Self::pledge(&collection, &item)?;
-		BorrowerLoans::<T>::try_mutate(borrower, |loans| loans.try_push(loan_id))
-			.map_err(|_| Error::<T>::TooManyLoans)?;
+		BorrowerLoans::<T>::insert(borrower, loan_id, ());
 		LoanOfNft::<T>::insert(collection, item, loan_id);
-		CollectionLoans::<T>::insert(collection, loan_id, ());
 		listing.open_loans += 1;
 		PoolCollections::<T>::insert(pool_id, collection, listing.clone());
 		let mut loan = Loan {
@@ -337,8 +335,16 @@ impl<T: Config> Pallet<T> {
 			T::Nfts::owner(collection, item).as_ref() == Some(borrower),
 			Error::<T>::NotNftOwner
 		);
-		ensure!(!LoanOfNft::<T>::contains_key(collection, item), Error::<T>::NftAlreadyPledged);
-		ensure!(T::Nfts::can_transfer(collection, item), Error::<T>::NftNotTransferable);
+		if !T::Nfts::can_transfer(collection, item) {
+			// A pledged NFT cannot move either: say which it is (only when it fails, so a borrow
+			// does not pay for the lookup).
+			return Err(if LoanOfNft::<T>::contains_key(collection, item) {
+				Error::<T>::NftAlreadyPledged
+			} else {
+				Error::<T>::NftNotTransferable
+			}
+			.into());
+		}
 		Ok(())
 	}
 
@@ -406,7 +412,6 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		Self::unschedule(loan.next_check, SweepTask::CheckLoan, loan_id);
-		CollectionLoans::<T>::remove(loan.collection, loan_id);
 	}
 
 	/// The one path that closes a loan: forget it everywhere and, when asked, unlock its NFT.
@@ -422,21 +427,8 @@ impl<T: Config> Pallet<T> {
 			T::Nfts::enable_transfer(&loan.collection, &loan.item)?;
 		}
 		LoanOfNft::<T>::remove(loan.collection, loan.item);
-		CollectionLoans::<T>::remove(loan.collection, loan_id);
-		BorrowerLoans::<T>::mutate_exists(&loan.borrower, |loans| {
-			if let Some(list) = loans {
-				list.retain(|id| *id != loan_id);
-				if list.is_empty() {
-					*loans = None;
-				}
-			}
-		});
-		PoolCollections::<T>::mutate(loan.pool, loan.collection, |listing| {
-			if let Some(listing) = listing {
-				listing.open_loans = listing.open_loans.saturating_sub(1);
-			}
-		});
-		Self::forget_collection_if_unused(loan.pool, loan.collection);
+		BorrowerLoans::<T>::remove(&loan.borrower, loan_id);
+		Self::release_listing(loan.pool, loan.collection);
 		Loans::<T>::remove(loan_id);
 		Self::deposit_event(Event::LoanClosed { loan: loan_id, reason });
 		Ok(())

@@ -141,7 +141,6 @@ impl crate::Config for Test {
 	type MaxPools = ConstU32<8>;
 	type MaxCollectionsPerPool = ConstU32<4>;
 	type MaxLoansPerCollection = ConstU32<20_000>;
-	type MaxLoansPerBorrower = ConstU32<2_000>;
 	type MaxPendingHealthChecks = ConstU32<8>;
 	type MaxRecheckInterval = ConstU32<600>;
 	type SweepWeightBudget = SweepBudget;

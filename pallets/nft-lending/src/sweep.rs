@@ -319,26 +319,28 @@ impl<T: Config> Pallet<T> {
 					(next, None)
 				}
 			};
+			// A collection's pledged NFTs, in key order from the cursor. Loans already in
+			// auction or defaulted are among them; `check_health` skips those.
 			let next = match last {
-				None => CollectionLoans::<T>::iter_key_prefix(collection).next(),
-				Some(last) => CollectionLoans::<T>::iter_key_prefix_from(
+				None => LoanOfNft::<T>::iter_prefix(collection).next(),
+				Some(last) => LoanOfNft::<T>::iter_prefix_from(
 					collection,
-					CollectionLoans::<T>::hashed_key_for(collection, last),
+					LoanOfNft::<T>::hashed_key_for(collection, last),
 				)
 				.next(),
 			};
-			let Some(loan) = next else {
+			let Some((item, loan)) = next else {
 				HealthCheckCursor::<T>::kill();
 				continue;
 			};
-			HealthCheckCursor::<T>::put((collection, Some(loan)));
+			HealthCheckCursor::<T>::put((collection, Some(item)));
 			Self::check_health(loan, now, CheckKind::PriceChange, meter, stats);
 		}
 	}
 
 	/// The oracle's hook: `collection`'s price changed, so check its loans' health soon.
 	pub fn note_price_change(collection: T::CollectionId) {
-		if CollectionLoans::<T>::iter_key_prefix(collection).next().is_none() {
+		if LoanOfNft::<T>::iter_key_prefix(collection).next().is_none() {
 			return;
 		}
 		Self::queue_health_check(collection);

@@ -307,8 +307,7 @@ impl<T: Config> Pallet<T> {
 				Some(DepositPosition { pool: pool_id, shares: owned, value })
 			})
 			.collect();
-		let loans = BorrowerLoans::<T>::get(account)
-			.into_iter()
+		let loans = BorrowerLoans::<T>::iter_key_prefix(account)
 			.filter_map(|id| Self::loan_info(id).map(|info| (id, info)))
 			.collect();
 		Positions { deposits, loans }

@@ -23,11 +23,12 @@
 // --extrinsic
 // *
 // --exclude-extrinsics
-// pallet_nft_lending::sweep_idle
+// pallet_nft_lending::sweep_idle,pallet_nft_lending::sweep_idle_floor
 // --steps
 // 25
 // --repeat
 // 10
+// --disable-proof-recording
 // --template
 // scripts/pallet-weight-template.hbs
 // --output
@@ -79,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `1489`
-		// Minimum execution time: 15_487_000 picoseconds.
-		Weight::from_parts(29_783_000, 1489)
+		// Minimum execution time: 11_837_000 picoseconds.
+		Weight::from_parts(20_424_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -92,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1417`
 		//  Estimated: `44782`
-		// Minimum execution time: 110_498_000 picoseconds.
-		Weight::from_parts(183_636_000, 44782)
+		// Minimum execution time: 86_641_000 picoseconds.
+		Weight::from_parts(127_661_000, 44782)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -103,8 +104,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `325`
 		//  Estimated: `3704`
-		// Minimum execution time: 20_063_000 picoseconds.
-		Weight::from_parts(35_807_000, 3704)
+		// Minimum execution time: 12_810_000 picoseconds.
+		Weight::from_parts(17_936_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -118,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `449`
 		//  Estimated: `3704`
-		// Minimum execution time: 34_991_000 picoseconds.
-		Weight::from_parts(59_435_000, 3704)
+		// Minimum execution time: 24_084_000 picoseconds.
+		Weight::from_parts(30_013_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -131,8 +132,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `322`
 		//  Estimated: `3704`
-		// Minimum execution time: 26_334_000 picoseconds.
-		Weight::from_parts(61_527_000, 3704)
+		// Minimum execution time: 16_882_000 picoseconds.
+		Weight::from_parts(21_179_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -146,8 +147,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `585`
 		//  Estimated: `3704`
-		// Minimum execution time: 38_381_000 picoseconds.
-		Weight::from_parts(76_633_000, 3704)
+		// Minimum execution time: 26_927_000 picoseconds.
+		Weight::from_parts(33_329_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -159,8 +160,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `602`
 		//  Estimated: `6196`
-		// Minimum execution time: 85_271_000 picoseconds.
-		Weight::from_parts(135_055_000, 6196)
+		// Minimum execution time: 62_920_000 picoseconds.
+		Weight::from_parts(70_864_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -170,8 +171,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_741_000 picoseconds.
-		Weight::from_parts(16_948_000, 0)
+		// Minimum execution time: 6_295_000 picoseconds.
+		Weight::from_parts(8_062_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
@@ -184,8 +185,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `637`
 		//  Estimated: `3704`
-		// Minimum execution time: 94_478_000 picoseconds.
-		Weight::from_parts(133_444_000, 3704)
+		// Minimum execution time: 78_237_000 picoseconds.
+		Weight::from_parts(104_698_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -199,8 +200,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `675`
 		//  Estimated: `3704`
-		// Minimum execution time: 100_555_000 picoseconds.
-		Weight::from_parts(166_222_000, 3704)
+		// Minimum execution time: 82_542_000 picoseconds.
+		Weight::from_parts(106_251_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -210,8 +211,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:1 w:0)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(861), added: 3336, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::LoanOfNft` (r:1 w:1)
-	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:1 w:1)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::CollectionConfigOf` (r:1 w:0)
@@ -226,24 +225,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::LiquidationSettings` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:1 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
+	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Loans` (r:0 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
-	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
+	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn borrow() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1959`
-		//  Estimated: `5563`
-		// Minimum execution time: 224_133_000 picoseconds.
-		Weight::from_parts(387_376_000, 5563)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		//  Estimated: `4326`
+		// Minimum execution time: 163_257_000 picoseconds.
+		Weight::from_parts(215_895_000, 4326)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
@@ -259,8 +258,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1098`
 		//  Estimated: `3704`
-		// Minimum execution time: 130_822_000 picoseconds.
-		Weight::from_parts(212_174_000, 3704)
+		// Minimum execution time: 103_581_000 picoseconds.
+		Weight::from_parts(130_465_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -276,22 +275,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:1 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
-	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
+	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn repay() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1398`
-		//  Estimated: `5563`
-		// Minimum execution time: 168_011_000 picoseconds.
-		Weight::from_parts(279_052_000, 5563)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		//  Measured:  `1352`
+		//  Estimated: `3944`
+		// Minimum execution time: 115_978_000 picoseconds.
+		Weight::from_parts(151_472_000, 3944)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
@@ -311,8 +308,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1189`
 		//  Estimated: `3704`
-		// Minimum execution time: 135_382_000 picoseconds.
-		Weight::from_parts(215_463_000, 3704)
+		// Minimum execution time: 98_240_000 picoseconds.
+		Weight::from_parts(111_565_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -330,8 +327,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `449`
 		//  Estimated: `6110`
-		// Minimum execution time: 151_607_000 picoseconds.
-		Weight::from_parts(249_469_000, 6110)
+		// Minimum execution time: 110_649_000 picoseconds.
+		Weight::from_parts(121_988_000, 6110)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -349,24 +346,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:1 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
 	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
-	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
+	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn redeem() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1895`
+		//  Measured:  `1850`
 		//  Estimated: `8799`
-		// Minimum execution time: 377_769_000 picoseconds.
-		Weight::from_parts(456_373_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(14_u64))
+		// Minimum execution time: 203_062_000 picoseconds.
+		Weight::from_parts(371_117_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	/// Storage: `NftLending::Auctions` (r:1 w:1)
 	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
@@ -388,14 +383,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:1 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
 	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
-	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
+	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
@@ -406,12 +399,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2283`
+		//  Measured:  `2238`
 		//  Estimated: `6196`
-		// Minimum execution time: 280_831_000 picoseconds.
-		Weight::from_parts(486_677_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(18_u64))
+		// Minimum execution time: 241_231_000 picoseconds.
+		Weight::from_parts(417_676_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
@@ -431,14 +424,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:1 w:1)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(861), added: 3336, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:1 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
 	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
-	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
+	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
 	/// Proof: `Nfts::Account` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::ItemPriceOf` (r:0 w:1)
@@ -447,19 +438,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn buy_defaulted() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1810`
-		//  Estimated: `5563`
-		// Minimum execution time: 206_243_000 picoseconds.
-		Weight::from_parts(335_152_000, 5563)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		//  Measured:  `1764`
+		//  Estimated: `4326`
+		// Minimum execution time: 148_954_000 picoseconds.
+		Weight::from_parts(253_887_000, 4326)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	fn sweep_base() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_873_000 picoseconds.
-		Weight::from_parts(5_723_000, 0)
+		// Minimum execution time: 2_732_000 picoseconds.
+		Weight::from_parts(5_049_000, 0)
 	}
 	/// Storage: `NftLending::Schedule` (r:1 w:0)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
@@ -467,8 +458,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3482`
-		// Minimum execution time: 7_604_000 picoseconds.
-		Weight::from_parts(11_350_000, 3482)
+		// Minimum execution time: 6_730_000 picoseconds.
+		Weight::from_parts(14_089_000, 3482)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
@@ -483,8 +474,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `914`
 		//  Estimated: `3704`
-		// Minimum execution time: 42_373_000 picoseconds.
-		Weight::from_parts(72_151_000, 3704)
+		// Minimum execution time: 34_477_000 picoseconds.
+		Weight::from_parts(56_434_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -498,8 +489,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LiquidationSettings` (r:1 w:0)
 	/// Proof: `NftLending::LiquidationSettings` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
-	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Auctions` (r:0 w:1)
 	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:2)
@@ -508,10 +497,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1086`
 		//  Estimated: `3704`
-		// Minimum execution time: 103_323_000 picoseconds.
-		Weight::from_parts(184_629_000, 3704)
+		// Minimum execution time: 72_943_000 picoseconds.
+		Weight::from_parts(118_837_000, 3704)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `NftLending::Auctions` (r:1 w:1)
 	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
@@ -533,14 +522,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:1 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
 	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::CollectionLoans` (r:0 w:1)
-	/// Proof: `NftLending::CollectionLoans` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
+	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
@@ -551,126 +538,126 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn sweep_settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2457`
+		//  Measured:  `2412`
 		//  Estimated: `8799`
-		// Minimum execution time: 319_116_000 picoseconds.
-		Weight::from_parts(544_019_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(19_u64))
+		// Minimum execution time: 219_833_000 picoseconds.
+		Weight::from_parts(301_479_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_pool() -> Weight {
-		Weight::from_parts(29_783_000, 1489)
+		Weight::from_parts(20_424_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_pool_params() -> Weight {
-		Weight::from_parts(183_636_000, 44782)
+		Weight::from_parts(127_661_000, 44782)
 			.saturating_add(ParityDbWeight::get().reads(18_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(35_807_000, 3704)
+		Weight::from_parts(17_936_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn add_collection() -> Weight {
-		Weight::from_parts(59_435_000, 3704)
+		Weight::from_parts(30_013_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_collection() -> Weight {
-		Weight::from_parts(61_527_000, 3704)
+		Weight::from_parts(21_179_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn remove_collection() -> Weight {
-		Weight::from_parts(76_633_000, 3704)
+		Weight::from_parts(33_329_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_reserve() -> Weight {
-		Weight::from_parts(135_055_000, 6196)
+		Weight::from_parts(70_864_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_liquidation_config() -> Weight {
-		Weight::from_parts(16_948_000, 0)
+		Weight::from_parts(8_062_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(133_444_000, 3704)
+		Weight::from_parts(104_698_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(166_222_000, 3704)
+		Weight::from_parts(106_251_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn borrow() -> Weight {
-		Weight::from_parts(387_376_000, 5563)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(11_u64))
+		Weight::from_parts(215_895_000, 4326)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn borrow_more() -> Weight {
-		Weight::from_parts(212_174_000, 3704)
+		Weight::from_parts(130_465_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn repay() -> Weight {
-		Weight::from_parts(279_052_000, 5563)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+		Weight::from_parts(151_472_000, 3944)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn extend() -> Weight {
-		Weight::from_parts(215_463_000, 3704)
+		Weight::from_parts(111_565_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn bid() -> Weight {
-		Weight::from_parts(249_469_000, 6110)
+		Weight::from_parts(121_988_000, 6110)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn redeem() -> Weight {
-		Weight::from_parts(456_373_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(14_u64))
+		Weight::from_parts(371_117_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(13_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(486_677_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(18_u64))
+		Weight::from_parts(417_676_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(17_u64))
 	}
 	fn buy_defaulted() -> Weight {
-		Weight::from_parts(335_152_000, 5563)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
+		Weight::from_parts(253_887_000, 4326)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn sweep_base() -> Weight {
-		Weight::from_parts(5_723_000, 0)
+		Weight::from_parts(5_049_000, 0)
 	}
 	fn sweep_next() -> Weight {
-		Weight::from_parts(11_350_000, 3482)
+		Weight::from_parts(14_089_000, 3482)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn sweep_check() -> Weight {
-		Weight::from_parts(72_151_000, 3704)
+		Weight::from_parts(56_434_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn sweep_liquidate() -> Weight {
-		Weight::from_parts(184_629_000, 3704)
+		Weight::from_parts(118_837_000, 3704)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn sweep_settle() -> Weight {
-		Weight::from_parts(544_019_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
-			.saturating_add(ParityDbWeight::get().writes(19_u64))
+		Weight::from_parts(301_479_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(18_u64))
 	}
 }

@@ -47,7 +47,6 @@ impl pallet_nft_lending::Config for Runtime {
 	type MaxPools = ConstU32<64>;
 	type MaxCollectionsPerPool = ConstU32<16>;
 	type MaxLoansPerCollection = ConstU32<10_000>;
-	type MaxLoansPerBorrower = ConstU32<256>;
 	type MaxPendingHealthChecks = ConstU32<64>;
 	/// Every active loan is looked at least once a day, however healthy.
 	type MaxRecheckInterval = ConstU32<DAYS>;

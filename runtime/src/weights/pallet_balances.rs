@@ -20,11 +20,12 @@
 // --extrinsic
 // *
 // --exclude-extrinsics
-// pallet_nft_lending::sweep_idle
+// pallet_nft_lending::sweep_idle,pallet_nft_lending::sweep_idle_floor
 // --steps
 // 25
 // --repeat
 // 10
+// --disable-proof-recording
 // --output
 // runtime/src/weights/pallet_balances.rs
 
@@ -45,8 +46,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 81_983_000 picoseconds.
-		Weight::from_parts(114_393_000, 0)
+		// Minimum execution time: 72_386_000 picoseconds.
+		Weight::from_parts(127_960_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -57,8 +58,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 64_200_000 picoseconds.
-		Weight::from_parts(116_522_000, 0)
+		// Minimum execution time: 54_197_000 picoseconds.
+		Weight::from_parts(94_926_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -69,8 +70,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `39`
 		//  Estimated: `3593`
-		// Minimum execution time: 34_334_000 picoseconds.
-		Weight::from_parts(61_778_000, 0)
+		// Minimum execution time: 26_068_000 picoseconds.
+		Weight::from_parts(32_128_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -81,8 +82,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 34_989_000 picoseconds.
-		Weight::from_parts(61_650_000, 0)
+		// Minimum execution time: 28_203_000 picoseconds.
+		Weight::from_parts(50_691_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -93,8 +94,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `6196`
-		// Minimum execution time: 81_624_000 picoseconds.
-		Weight::from_parts(113_237_000, 0)
+		// Minimum execution time: 77_293_000 picoseconds.
+		Weight::from_parts(124_183_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -105,8 +106,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 74_138_000 picoseconds.
-		Weight::from_parts(125_845_000, 0)
+		// Minimum execution time: 76_459_000 picoseconds.
+		Weight::from_parts(136_033_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -117,8 +118,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 26_250_000 picoseconds.
-		Weight::from_parts(46_159_000, 0)
+		// Minimum execution time: 22_891_000 picoseconds.
+		Weight::from_parts(28_963_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -130,11 +131,11 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + u * (85 ±0)`
 		//  Estimated: `990 + u * (2603 ±0)`
-		// Minimum execution time: 45_093_000 picoseconds.
-		Weight::from_parts(53_033_000, 0)
+		// Minimum execution time: 36_330_000 picoseconds.
+		Weight::from_parts(43_386_000, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			// Standard Error: 250_753
-			.saturating_add(Weight::from_parts(35_505_901, 0).saturating_mul(u.into()))
+			// Standard Error: 484_822
+			.saturating_add(Weight::from_parts(29_439_921, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -143,24 +144,24 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 10_377_000 picoseconds.
-		Weight::from_parts(26_873_000, 0)
+		// Minimum execution time: 8_556_000 picoseconds.
+		Weight::from_parts(15_753_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 54_136_000 picoseconds.
-		Weight::from_parts(103_270_000, 0)
+		// Minimum execution time: 45_238_000 picoseconds.
+		Weight::from_parts(80_558_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 38_981_000 picoseconds.
-		Weight::from_parts(68_354_000, 0)
+		// Minimum execution time: 29_539_000 picoseconds.
+		Weight::from_parts(50_683_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

@@ -273,6 +273,43 @@ fn five_hundred_loans_due_in_one_block_are_processed_over_several_blocks_none_lo
 }
 
 #[test]
+fn a_price_drop_over_more_loans_than_a_block_checks_walks_the_collection_over_several_blocks() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS, KITTIES], 5_000_000 * UNIT);
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
+		// Even items borrow 400 (unhealthy below 572), odd ones 100 (healthy down to 143).
+		let mut loans = Vec::new();
+		for item in 0..600u32 {
+			let owner = account(1 + (item % 4) as u8);
+			nft(PUNKS, item, &owner);
+			let amount = if item % 2 == 0 { 400 } else { 100 } * UNIT;
+			loans.push((item, borrow(&owner, pool, PUNKS, item, amount, None)));
+		}
+		nft(KITTIES, 0, &alice());
+		let kitty = borrow(&alice(), pool, KITTIES, 0, 400 * UNIT, None);
+		run_to_block(2);
+		set_price(PUNKS, 500 * UNIT, 500 * UNIT);
+		let mut blocks = 0;
+		while !PendingHealthChecks::<Test>::get().is_empty() || HealthCheckCursor::<Test>::exists()
+		{
+			run_to_block(System::block_number() + 1);
+			blocks += 1;
+			assert!(blocks < 20, "the pass keeps making progress");
+			check();
+		}
+		assert!(blocks > 1, "the pass was spread over several blocks");
+		for (item, loan) in &loans {
+			assert_eq!(in_auction(*loan), item % 2 == 0, "item {item}");
+		}
+		let started =
+			lending_events().iter().filter(|e| matches!(e, Event::AuctionStarted { .. })).count();
+		assert_eq!(started, 300, "each unhealthy loan is auctioned exactly once");
+		assert!(!in_auction(kitty), "another collection's loans are not touched");
+	});
+}
+
+#[test]
 fn the_sweep_never_exceeds_its_budget() {
 	new_test_ext().execute_with(|| {
 		let pool = variable_pool(&[PUNKS], 5_000_000 * UNIT);
