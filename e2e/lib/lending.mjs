@@ -128,3 +128,15 @@ export async function setPriceScenario(scenario, collection, feedUrl = PRICE_FEE
   }
   return response.json();
 }
+
+/**
+ * `collection`'s entry in pool `pool` (its risk numbers, status and usage), or `null` when the pool
+ * does not list it. Listings live in the pool's record: `NftLending.pools(pool).collections`.
+ * `at` is an API (`api` or `await api.at(hash)`).
+ */
+export async function poolListing(at, pool, collection) {
+  const stored = await at.query.nftLending.pools(pool);
+  if (stored.isNone) return null;
+  const found = stored.unwrap().collections.find(([id]) => id.toNumber() === Number(collection));
+  return found ? found[1] : null;
+}

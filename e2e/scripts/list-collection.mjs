@@ -7,7 +7,7 @@
 //      decision deposit;
 //   3. Alice, Bob and Charlie vote aye with 500,000 NFTL each (conviction Locked1x);
 //   4. the script waits for Referenda.Confirmed and the enactment (Scheduler.Dispatched, ok),
-//      then prints the collection's entry in the pool: NftLending.poolCollections(1, <id>).
+//      then prints the collection's entry in the pool (in NftLending.pools(1).collections).
 // On the dev chain's fast tracks this takes about a minute. Exits non-zero with a message
 // saying what failed.
 //
@@ -20,7 +20,7 @@ import { blake2AsU8a } from '@polkadot/util-crypto';
 
 import { RPC_URL, UNIT, connect, devAccounts, signAndWaitForInclusion } from '../lib/chain.mjs';
 import { EventLog } from '../lib/events.mjs';
-import { eventMatching, perbill, theEvent } from '../lib/lending.mjs';
+import { eventMatching, perbill, poolListing, theEvent } from '../lib/lending.mjs';
 
 /** The shared pool of the dev chain. */
 const SHARED_POOL = 1;
@@ -166,16 +166,13 @@ export async function listCollection({
     }
     say(`Enacted at block #${dispatched.block.number}`);
 
-    const stored = await (await api.at(dispatched.block.hash)).query.nftLending.poolCollections(
-      pool,
-      collection,
-    );
-    if (stored.isNone) {
+    const entry = await poolListing(await api.at(dispatched.block.hash), pool, collection);
+    if (!entry) {
       throw new Error(
-        `the referendum was enacted but NftLending.poolCollections(${pool}, ${collection}) is empty`,
+        `the referendum was enacted but NftLending.pools(${pool}) does not list ${collection}`,
       );
     }
-    return { collection, referendum, entry: stored.unwrap() };
+    return { collection, referendum, entry };
   } finally {
     log.stop();
     await api.disconnect();
@@ -185,7 +182,7 @@ export async function listCollection({
 async function main() {
   const { collection, entry } = await listCollection({ say: (line) => console.log(line) });
   console.log(
-    `NftLending.poolCollections(${SHARED_POOL}, ${collection}) = ${JSON.stringify(entry.toHuman())}`,
+    `NftLending.pools(${SHARED_POOL}) lists ${collection}: ${JSON.stringify(entry.toHuman())}`,
   );
 }
 

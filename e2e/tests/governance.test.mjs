@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import { RPC_URL, connect, devAccounts } from '../lib/chain.mjs';
+import { poolListing } from '../lib/lending.mjs';
 import { NEW_COLLECTION_PARAMS } from '../scripts/list-collection.mjs';
 
 const SCRIPT = fileURLToPath(new URL('../scripts/list-collection.mjs', import.meta.url));
@@ -44,7 +45,7 @@ test('a referendum on the lending_admin track lists a new collection in the shar
 
   const { code, stdout, stderr } = await runScript(5 * 60_000);
   assert.equal(code, 0, `list-collection.mjs exited with ${code}:\n${stdout}\n${stderr}`);
-  const printed = stdout.match(/NftLending\.poolCollections\(1, (\d+)\) = (.+)$/m);
+  const printed = stdout.match(/NftLending\.pools\(1\) lists (\d+): (.+)$/m);
   assert.ok(printed, `the script prints the pool's entry:\n${stdout}`);
   const collection = Number(printed[1]);
   assert.equal(collection, nextCollection, 'Eve created the next collection id');
@@ -57,7 +58,8 @@ test('a referendum on the lending_admin track lists a new collection in the shar
   const info = await api.query.referenda.referendumInfoFor(referendumsBefore);
   assert.ok(info.unwrap().isApproved, `referendum ${referendumsBefore} is approved`);
 
-  const entry = (await api.query.nftLending.poolCollections(SHARED_POOL, collection)).unwrap();
+  const entry = await poolListing(api, SHARED_POOL, collection);
+  assert.ok(entry, `pool ${SHARED_POOL} lists collection ${collection}`);
   assert.ok(entry.status.isListed);
   assert.equal(entry.params.ltv.toNumber(), NEW_COLLECTION_PARAMS.ltv);
   assert.equal(

@@ -16,7 +16,7 @@ use nft_lending_runtime::{
 	RuntimeOrigin, System, UNIT,
 };
 use pallet_conviction_voting::{AccountVote, Conviction, Vote};
-use pallet_nft_lending::{CollectionParams, PoolCollections, PoolStatus, Pools};
+use pallet_nft_lending::{CollectionParams, PoolStatus, Pools};
 use pallet_referenda::{ReferendumInfo, ReferendumInfoFor};
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
@@ -101,7 +101,7 @@ fn a_lending_admin_referendum_changes_a_collections_risk_numbers() {
 		}
 		let info = run_until_over(index);
 		assert!(matches!(info, ReferendumInfo::Approved(..)), "{info:?}");
-		assert_eq!(PoolCollections::<Runtime>::get(0, PUNKS).unwrap().params, new_params());
+		assert_eq!(Pools::<Runtime>::get(0).unwrap().listing(&PUNKS).unwrap().params, new_params());
 		// A dev-chain referendum passes in minutes (6-second blocks).
 		assert!(System::block_number() < 60);
 	});
@@ -130,7 +130,7 @@ fn a_signed_account_and_the_emergency_origin_cannot_change_risk_numbers() {
 fn a_rejected_referendum_changes_nothing() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		run_to_block(1);
-		let before = PoolCollections::<Runtime>::get(0, PUNKS).unwrap().params;
+		let before = Pools::<Runtime>::get(0).unwrap().listing(&PUNKS).unwrap().params;
 		let index = submit(LendingOrigin::LendingAdmin.into(), update_punks());
 		vote(index, Alice, true);
 		for who in [Bob, Charlie, Dave] {
@@ -138,7 +138,7 @@ fn a_rejected_referendum_changes_nothing() {
 		}
 		let info = run_until_over(index);
 		assert!(matches!(info, ReferendumInfo::Rejected(..)), "{info:?}");
-		assert_eq!(PoolCollections::<Runtime>::get(0, PUNKS).unwrap().params, before);
+		assert_eq!(Pools::<Runtime>::get(0).unwrap().listing(&PUNKS).unwrap().params, before);
 	});
 }
 
@@ -146,7 +146,7 @@ fn a_rejected_referendum_changes_nothing() {
 fn an_emergency_referendum_pauses_a_pool_and_nothing_else() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		run_to_block(1);
-		let before = PoolCollections::<Runtime>::get(0, PUNKS).unwrap().params;
+		let before = Pools::<Runtime>::get(0).unwrap().listing(&PUNKS).unwrap().params;
 		// The emergency track pauses...
 		let pause =
 			RuntimeCall::NftLending(pallet_nft_lending::Call::set_paused { pool: 0, paused: true });
@@ -173,7 +173,7 @@ fn an_emergency_referendum_pauses_a_pool_and_nothing_else() {
 			assert!(matches!(run_until_over(index), ReferendumInfo::Approved(..)));
 		}
 		assert_eq!(Pools::<Runtime>::get(0).unwrap().status, PoolStatus::Paused);
-		assert_eq!(PoolCollections::<Runtime>::get(0, PUNKS).unwrap().params, before);
+		assert_eq!(Pools::<Runtime>::get(0).unwrap().listing(&PUNKS).unwrap().params, before);
 	});
 }
 

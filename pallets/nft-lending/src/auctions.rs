@@ -41,7 +41,7 @@ impl<T: Config> Pallet<T> {
 		if reason == LiquidationReason::Unhealthy && !value.liquidatable {
 			return Ok(false);
 		}
-		Self::take_off_books(loan_id, &loan, &mut pool.ledger, value.debt);
+		Self::take_off_books(loan_id, &loan, &mut pool, value.debt);
 		pool.ledger.auction_debt =
 			pool.ledger.auction_debt.checked_add(value.debt).ok_or(Error::<T>::Overflow)?;
 
@@ -181,8 +181,8 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::unschedule(running.settle_at, SweepTask::SettleAuction, loan_id);
 		Auctions::<T>::remove(loan_id);
+		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Redeemed, true)?;
 		Pools::<T>::insert(loan.pool, pool);
-		Self::close_loan(loan_id, &loan, CloseReason::Redeemed, true)?;
 		Self::deposit_event(Event::Redeemed {
 			loan: loan_id,
 			debt: running.debt,
@@ -244,8 +244,8 @@ impl<T: Config> Pallet<T> {
 				amount: split.to_borrower,
 			});
 		}
+		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Liquidated, false)?;
 		Pools::<T>::insert(loan.pool, pool);
-		Self::close_loan(loan_id, &loan, CloseReason::Liquidated, false)?;
 		Self::deposit_event(Event::AuctionSettled {
 			loan: loan_id,
 			winner,
@@ -310,8 +310,8 @@ impl<T: Config> Pallet<T> {
 
 		pool.ledger.cash = pool.ledger.cash.checked_add(price).ok_or(Error::<T>::Overflow)?;
 		pool.ledger.bad_debt = pool.ledger.bad_debt.saturating_sub(claim);
+		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::DefaultedSold, false)?;
 		Pools::<T>::insert(loan.pool, pool);
-		Self::close_loan(loan_id, &loan, CloseReason::DefaultedSold, false)?;
 		Self::deposit_event(Event::DefaultedSold { loan: loan_id, buyer: buyer.clone(), price });
 		Ok(())
 	}

@@ -191,7 +191,7 @@ mod benchmarks {
 			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, collection::<T>(), collection_params::<T>());
-		assert!(PoolCollections::<T>::contains_key(id, collection::<T>()));
+		assert!(Pools::<T>::get(id).unwrap().listing(&collection::<T>()).is_some());
 		Ok(())
 	}
 
@@ -212,7 +212,7 @@ mod benchmarks {
 			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id, collection::<T>());
-		assert!(PoolCollections::<T>::get(id, collection::<T>()).is_none());
+		assert!(Pools::<T>::get(id).unwrap().listing(&collection::<T>()).is_none());
 		Ok(())
 	}
 

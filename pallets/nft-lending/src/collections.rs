@@ -41,39 +41,30 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		Self::ensure_valid_collection_params(&params)?;
 		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::PoolNotFound)?;
-		match PoolCollections::<T>::get(pool_id, collection) {
+		match pool.listing_mut(&collection) {
 			Some(existing) => {
 				// A removed collection (with loans still open) can be listed again.
 				ensure!(
 					existing.status == ListingStatus::Removed,
 					Error::<T>::CollectionAlreadyListed
 				);
-				PoolCollections::<T>::insert(
-					pool_id,
-					collection,
-					PoolCollection { params, status: ListingStatus::Listed, ..existing },
-				);
+				existing.params = params;
+				existing.status = ListingStatus::Listed;
 			}
 			None => {
-				ensure!(
-					pool.collections < T::MaxCollectionsPerPool::get(),
-					Error::<T>::TooManyCollections
-				);
-				pool.collections += 1;
-				Pools::<T>::insert(pool_id, pool);
-				PoolCollections::<T>::insert(
-					pool_id,
-					collection,
-					PoolCollection {
-						params,
-						status: ListingStatus::Listed,
-						open_loans: 0,
-						scaled_debt: 0,
-						fixed_principal: 0,
-					},
-				);
+				let listing = PoolCollection {
+					params,
+					status: ListingStatus::Listed,
+					open_loans: 0,
+					scaled_debt: 0,
+					fixed_principal: 0,
+				};
+				pool.collections
+					.try_push((collection, listing))
+					.map_err(|_| Error::<T>::TooManyCollections)?;
 			}
 		}
+		Pools::<T>::insert(pool_id, pool);
 		ListedCollections::<T>::mutate(collection, |n| *n = n.saturating_add(1));
 		Self::deposit_event(Event::CollectionAdded { pool: pool_id, collection, params });
 		Ok(())
@@ -85,13 +76,13 @@ impl<T: Config> Pallet<T> {
 		params: CollectionParams,
 	) -> DispatchResult {
 		Self::ensure_valid_collection_params(&params)?;
-		ensure!(Pools::<T>::contains_key(pool_id), Error::<T>::PoolNotFound);
-		PoolCollections::<T>::try_mutate(pool_id, collection, |entry| {
-			let entry = entry.as_mut().ok_or(Error::<T>::CollectionNotListed)?;
-			ensure!(entry.status == ListingStatus::Listed, Error::<T>::CollectionNotListed);
-			entry.params = params;
-			Ok::<_, DispatchError>(())
-		})?;
+		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::PoolNotFound)?;
+		let entry = pool
+			.listing_mut(&collection)
+			.filter(|entry| entry.status == ListingStatus::Listed)
+			.ok_or(Error::<T>::CollectionNotListed)?;
+		entry.params = params;
+		Pools::<T>::insert(pool_id, pool);
 		Self::deposit_event(Event::CollectionUpdated { pool: pool_id, collection, params });
 		Ok(())
 	}
@@ -101,20 +92,16 @@ impl<T: Config> Pallet<T> {
 		collection: T::CollectionId,
 	) -> DispatchResult {
 		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::PoolNotFound)?;
-		let entry = PoolCollections::<T>::get(pool_id, collection)
+		let entry = pool
+			.listing_mut(&collection)
 			.filter(|entry| entry.status == ListingStatus::Listed)
 			.ok_or(Error::<T>::CollectionNotListed)?;
 		if entry.open_loans == 0 {
-			PoolCollections::<T>::remove(pool_id, collection);
-			pool.collections = pool.collections.saturating_sub(1);
-			Pools::<T>::insert(pool_id, pool);
+			pool.forget_listing(&collection);
 		} else {
-			PoolCollections::<T>::insert(
-				pool_id,
-				collection,
-				PoolCollection { status: ListingStatus::Removed, ..entry },
-			);
+			entry.status = ListingStatus::Removed;
 		}
+		Pools::<T>::insert(pool_id, pool);
 		ListedCollections::<T>::mutate_exists(collection, |n| {
 			*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
 		});
@@ -123,23 +110,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// A loan on `collection` closed: one open loan fewer, and a removed collection with none
-	/// left is forgotten. One read and one write of the listing.
-	pub(crate) fn release_listing(pool_id: PoolId, collection: T::CollectionId) {
-		let forgotten = PoolCollections::<T>::mutate_exists(pool_id, collection, |entry| {
-			let Some(listing) = entry else { return false };
-			listing.open_loans = listing.open_loans.saturating_sub(1);
-			let unused = listing.status == ListingStatus::Removed && listing.open_loans == 0;
-			if unused {
-				*entry = None;
-			}
-			unused
-		});
-		if forgotten {
-			Pools::<T>::mutate(pool_id, |pool| {
-				if let Some(pool) = pool {
-					pool.collections = pool.collections.saturating_sub(1);
-				}
-			});
+	/// left is forgotten. Changes the pool in memory; the caller writes it.
+	pub(crate) fn release_listing(pool: &mut PoolOf<T>, collection: &T::CollectionId) {
+		let Some(listing) = pool.listing_mut(collection) else { return };
+		listing.open_loans = listing.open_loans.saturating_sub(1);
+		if listing.status == ListingStatus::Removed && listing.open_loans == 0 {
+			pool.forget_listing(collection);
 		}
 	}
 }

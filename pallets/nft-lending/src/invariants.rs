@@ -36,9 +36,8 @@ impl<T: Config> Pallet<T> {
 			Self::check_loan(loan_id, &loan, totals.entry(loan.pool).or_default())?;
 			loans += 1;
 		}
-		// With each loan found in both indexes above, equal counts mean no stray entries.
+		// With each loan found in the index above, equal counts mean no stray entries.
 		ensure!(LoanOfNft::<T>::iter().count() == loans, "an NFT index entry has no loan");
-		ensure!(BorrowerLoans::<T>::iter().count() == loans, "a borrower index entry has no loan");
 		for (pool_id, pool) in Pools::<T>::iter() {
 			Self::check_pool(pool_id, &pool, totals.remove(&pool_id).unwrap_or_default())?;
 		}
@@ -64,9 +63,11 @@ impl<T: Config> Pallet<T> {
 			held_by_pool || !T::Nfts::can_transfer(&loan.collection, &loan.item),
 			"a pledged NFT can move"
 		);
+		// The borrower keeps the pledged NFT (that is how `positions` finds the loan).
 		ensure!(
-			BorrowerLoans::<T>::contains_key(&loan.borrower, loan_id),
-			"a loan is missing from its borrower's list"
+			held_by_pool
+				|| T::Nfts::owner(&loan.collection, &loan.item).as_ref() == Some(&loan.borrower),
+			"a pledged NFT left its borrower's wallet"
 		);
 		ensure!(
 			Auctions::<T>::contains_key(loan_id) == (loan.state == LoanState::InAuction),
@@ -178,7 +179,12 @@ impl<T: Config> Pallet<T> {
 			*open.entry((loan.pool, loan.collection)).or_default() += 1;
 		}
 		let mut listed: BTreeMap<T::CollectionId, u32> = BTreeMap::new();
-		for (pool_id, collection, entry) in PoolCollections::<T>::iter() {
+		let listings = Pools::<T>::iter().flat_map(|(pool_id, pool)| {
+			pool.collections
+				.into_iter()
+				.map(move |(collection, entry)| (pool_id, collection, entry))
+		});
+		for (pool_id, collection, entry) in listings {
 			ensure!(
 				open.remove(&(pool_id, collection)).unwrap_or_default() == entry.open_loans,
 				"a collection's open-loan count is wrong"

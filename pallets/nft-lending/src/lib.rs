@@ -99,7 +99,8 @@ pub mod pallet {
 		BlockNumberFor<T>,
 	>;
 	/// Pool record as stored.
-	pub type PoolOf<T> = Pool<BlockNumberFor<T>>;
+	pub type PoolOf<T> =
+		Pool<BlockNumberFor<T>, <T as Config>::CollectionId, <T as Config>::MaxCollectionsPerPool>;
 	/// Pool settings as governance passes them.
 	pub type PoolParamsOf<T> = PoolParams<BlockNumberFor<T>>;
 	/// Auction record as stored.
@@ -133,12 +134,14 @@ pub mod pallet {
 
 		/// The NFTs that are pledged (pallet-nfts in the runtime). Pledging uses
 		/// `disable_transfer`, so the borrower keeps the NFT in their wallet but nobody can move
-		/// or burn it while the loan is open.
+		/// or burn it while the loan is open. An account's loans are found through the NFTs it
+		/// owns (`InspectEnumerable::owned`), so the pallet keeps no index of its own for that.
 		type Nfts: nonfungibles_v2::Inspect<
 				Self::AccountId,
 				CollectionId = Self::CollectionId,
 				ItemId = Self::ItemId,
-			> + nonfungibles_v2::Transfer<Self::AccountId>;
+			> + nonfungibles_v2::Transfer<Self::AccountId>
+			+ nonfungibles_v2::InspectEnumerable<Self::AccountId>;
 
 		/// Collection floor prices (the oracle).
 		type Prices: FloorPriceProvider<Self::CollectionId>;
@@ -239,20 +242,9 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextPoolId<T> = StorageValue<_, PoolId, ValueQuery>;
 
-	/// The pools.
+	/// The pools, each with the collections it lends against (`Pool::collections`).
 	#[pallet::storage]
 	pub type Pools<T: Config> = StorageMap<_, Twox64Concat, PoolId, PoolOf<T>>;
-
-	/// Collections a pool lends against, with their risk numbers and what is lent on them.
-	#[pallet::storage]
-	pub type PoolCollections<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		PoolId,
-		Blake2_128Concat,
-		T::CollectionId,
-		PoolCollection,
-	>;
 
 	/// How many pools list a collection (status `Listed`). The oracle prices only these.
 	#[pallet::storage]
@@ -284,12 +276,6 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LoanOfNft<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::CollectionId, Blake2_128Concat, T::ItemId, LoanId>;
-
-	/// Open loans of each borrower (a key per loan: opening or closing one writes one entry and
-	/// reads none).
-	#[pallet::storage]
-	pub type BorrowerLoans<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, LoanId, ()>;
 
 	/// Auctions of liquidated loans.
 	#[pallet::storage]

@@ -38,7 +38,7 @@ impl<T: Config> Pallet<T> {
 	) -> Result<LoanId, DispatchError> {
 		let mut pool = Self::accrued_pool(pool_id)?;
 		ensure!(pool.status == PoolStatus::Active, Error::<T>::PoolPaused);
-		let mut listing = Self::listed_collection(pool_id, &collection)?;
+		let mut listing = Self::listed_collection(&pool, &collection)?;
 		ensure!(amount >= T::MinLoanAmount::get(), Error::<T>::LoanTooSmall);
 		Self::ensure_can_pledge(borrower, &collection, &item)?;
 
@@ -84,10 +84,9 @@ impl<T: Config> Pallet<T> {
 		};
 
 		Self::pledge(&collection, &item)?;
-		BorrowerLoans::<T>::insert(borrower, loan_id, ());
 		LoanOfNft::<T>::insert(collection, item, loan_id);
 		listing.open_loans += 1;
-		PoolCollections::<T>::insert(pool_id, collection, listing.clone());
+		Self::put_listing(&mut pool, &collection, listing.clone());
 		let mut loan = Loan {
 			pool: pool_id,
 			borrower: borrower.clone(),
@@ -134,7 +133,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let mut pool = Self::accrued_pool(loan.pool)?;
 		ensure!(pool.status == PoolStatus::Active, Error::<T>::PoolPaused);
-		let mut listing = Self::listed_collection(loan.pool, &loan.collection)?;
+		let mut listing = Self::listed_collection(&pool, &loan.collection)?;
 		let value = Self::borrow_valuation(&loan.collection)?;
 		let debt_after = Self::active_debt(&loan, &pool.ledger).saturating_add(amount);
 		ensure!(
@@ -159,7 +158,7 @@ impl<T: Config> Pallet<T> {
 		if next < loan.next_check {
 			Self::reschedule_check(loan_id, &mut loan, next);
 		}
-		PoolCollections::<T>::insert(loan.pool, loan.collection, listing);
+		Self::put_listing(&mut pool, &loan.collection, listing);
 		Pools::<T>::insert(loan.pool, pool);
 		Loans::<T>::insert(loan_id, loan);
 		Self::deposit_event(Event::BorrowedMore { loan: loan_id, amount, debt });
@@ -182,13 +181,13 @@ impl<T: Config> Pallet<T> {
 		pool.ledger.cash = pool.ledger.cash.checked_add(paid).ok_or(Error::<T>::Overflow)?;
 
 		let remaining = if paid == debt {
-			Self::take_off_books(loan_id, &loan, &mut pool.ledger, debt);
+			Self::take_off_books(loan_id, &loan, &mut pool, debt);
+			Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Repaid, true)?;
 			Pools::<T>::insert(loan.pool, pool);
-			Self::close_loan(loan_id, &loan, CloseReason::Repaid, true)?;
 			0
 		} else {
-			let mut listing = PoolCollections::<T>::get(loan.pool, loan.collection)
-				.ok_or(Error::<T>::CollectionNotListed)?;
+			let mut listing =
+				pool.listing(&loan.collection).cloned().ok_or(Error::<T>::CollectionNotListed)?;
 			match &mut loan.debt {
 				LoanDebt::Variable { scaled_debt } => {
 					// Round down: a payment never erases more debt than it pays.
@@ -222,7 +221,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			let remaining = Self::active_debt(&loan, &pool.ledger);
-			PoolCollections::<T>::insert(loan.pool, loan.collection, listing);
+			Self::put_listing(&mut pool, &loan.collection, listing);
 			Pools::<T>::insert(loan.pool, pool);
 			Loans::<T>::insert(loan_id, loan);
 			remaining
@@ -245,7 +244,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(now < overdue_at, Error::<T>::LoanOverdue);
 		let mut pool = Self::accrued_pool(loan.pool)?;
 		ensure!(pool.status == PoolStatus::Active, Error::<T>::PoolPaused);
-		Self::listed_collection(loan.pool, &loan.collection)?;
+		Self::listed_collection(&pool, &loan.collection)?;
 		let value = Self::value_loan(&loan, &pool.ledger);
 		ensure!(!value.liquidatable, Error::<T>::LoanUnhealthy);
 
@@ -298,14 +297,22 @@ impl<T: Config> Pallet<T> {
 		Ok(loan)
 	}
 
-	/// A collection that takes new loans in the pool.
+	/// A collection that takes new loans in the pool (a copy, to change and put back).
 	fn listed_collection(
-		pool_id: PoolId,
+		pool: &PoolOf<T>,
 		collection: &T::CollectionId,
 	) -> Result<PoolCollection, DispatchError> {
-		PoolCollections::<T>::get(pool_id, collection)
+		pool.listing(collection)
 			.filter(|entry| entry.status == ListingStatus::Listed)
+			.cloned()
 			.ok_or_else(|| Error::<T>::CollectionNotListed.into())
+	}
+
+	/// Put back a listing taken with `listed_collection` (the caller writes the pool).
+	fn put_listing(pool: &mut PoolOf<T>, collection: &T::CollectionId, listing: PoolCollection) {
+		if let Some(entry) = pool.listing_mut(collection) {
+			*entry = listing;
+		}
 	}
 
 	/// The collection's debt in the pool plus `amount` stays within its ceiling.
@@ -392,33 +399,41 @@ impl<T: Config> Pallet<T> {
 
 	/// Take an active loan owing `debt` off the pool's and its collection's running books (it is
 	/// repaid, or its debt moves into an auction) and out of the sweep's schedule.
+	/// The caller writes the pool.
 	pub(crate) fn take_off_books(
 		loan_id: LoanId,
 		loan: &LoanOf<T>,
-		ledger: &mut PoolLedger<BlockNumberFor<T>>,
+		pool: &mut PoolOf<T>,
 		debt: Balance,
 	) {
-		PoolCollections::<T>::mutate(loan.pool, loan.collection, |listing| {
-			let Some(listing) = listing else { return };
+		let ledger = &mut pool.ledger;
+		match &loan.debt {
+			LoanDebt::Variable { scaled_debt } => {
+				ledger.scaled_debt = ledger.scaled_debt.saturating_sub(*scaled_debt);
+			}
+			LoanDebt::Fixed { principal, apr, .. } => {
+				Self::unbook_fixed(ledger, *principal, *apr, debt);
+			}
+		}
+		if let Some(listing) = pool.listing_mut(&loan.collection) {
 			match &loan.debt {
 				LoanDebt::Variable { scaled_debt } => {
-					ledger.scaled_debt = ledger.scaled_debt.saturating_sub(*scaled_debt);
 					listing.scaled_debt = listing.scaled_debt.saturating_sub(*scaled_debt);
 				}
-				LoanDebt::Fixed { principal, apr, .. } => {
-					Self::unbook_fixed(ledger, *principal, *apr, debt);
+				LoanDebt::Fixed { principal, .. } => {
 					listing.fixed_principal = listing.fixed_principal.saturating_sub(*principal);
 				}
 			}
-		});
+		}
 		Self::unschedule(loan.next_check, SweepTask::CheckLoan, loan_id);
 	}
 
 	/// The one path that closes a loan: forget it everywhere and, when asked, unlock its NFT.
-	/// The caller has settled its money.
+	/// The caller has settled its money, and writes the pool after.
 	pub(crate) fn close_loan(
 		loan_id: LoanId,
 		loan: &LoanOf<T>,
+		pool: &mut PoolOf<T>,
 		reason: CloseReason,
 		unlock_nft: bool,
 	) -> DispatchResult {
@@ -427,8 +442,7 @@ impl<T: Config> Pallet<T> {
 			T::Nfts::enable_transfer(&loan.collection, &loan.item)?;
 		}
 		LoanOfNft::<T>::remove(loan.collection, loan.item);
-		BorrowerLoans::<T>::remove(&loan.borrower, loan_id);
-		Self::release_listing(loan.pool, loan.collection);
+		Self::release_listing(pool, &loan.collection);
 		Loans::<T>::remove(loan_id);
 		Self::deposit_event(Event::LoanClosed { loan: loan_id, reason });
 		Ok(())

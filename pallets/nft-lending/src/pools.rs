@@ -50,7 +50,12 @@ impl<T: Config> Pallet<T> {
 			PoolLedger { borrow_index: Rate::one(), last_accrual: now, ..Default::default() };
 		Pools::<T>::insert(
 			id,
-			Pool { params: params.clone(), status: PoolStatus::Active, collections: 0, ledger },
+			Pool {
+				params: params.clone(),
+				status: PoolStatus::Active,
+				collections: Default::default(),
+				ledger,
+			},
 		);
 		NextPoolId::<T>::put(id + 1);
 		Self::deposit_event(Event::PoolCreated {
@@ -77,8 +82,8 @@ impl<T: Config> Pallet<T> {
 		let old_max = rates::max_rate(pool.params.rate_model.curve());
 		let raised = rates::max_rate(params.rate_model.curve()) > old_max;
 		if raised && !pool.ledger.scaled_debt.is_zero() {
-			for collection in PoolCollections::<T>::iter_key_prefix(pool_id) {
-				Self::queue_health_check(collection);
+			for (collection, _) in &pool.collections {
+				Self::queue_health_check(*collection);
 			}
 		}
 		pool.params = params.clone();

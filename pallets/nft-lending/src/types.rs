@@ -179,17 +179,55 @@ pub struct PoolLedger<BlockNumber> {
 
 /// A lending pool.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
 )]
-pub struct Pool<BlockNumber> {
+#[scale_info(skip_type_params(MaxCollections))]
+#[codec(mel_bound(BlockNumber: MaxEncodedLen, CollectionId: MaxEncodedLen))]
+pub struct Pool<
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	CollectionId: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxCollections: Get<u32>,
+> {
 	/// Governance's settings.
 	pub params: PoolParams<BlockNumber>,
 	/// Active or paused.
 	pub status: PoolStatus,
-	/// Number of collections listed (or removed with loans still open).
-	pub collections: u32,
+	/// The collections it lends against (listed, or removed with loans still open), with their
+	/// risk numbers and usage. They live in the pool's record so that a loan changes its
+	/// collection's usage and the pool's ledger in one write.
+	pub collections: BoundedVec<(CollectionId, PoolCollection), MaxCollections>,
 	/// The money.
 	pub ledger: PoolLedger<BlockNumber>,
+}
+
+impl<BlockNumber, CollectionId, MaxCollections> Pool<BlockNumber, CollectionId, MaxCollections>
+where
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	CollectionId: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxCollections: Get<u32>,
+{
+	/// The pool's entry for `collection`, listed or removed.
+	pub fn listing(&self, collection: &CollectionId) -> Option<&PoolCollection> {
+		self.collections.iter().find(|(c, _)| c == collection).map(|(_, listing)| listing)
+	}
+
+	/// The pool's entry for `collection`, to change.
+	pub fn listing_mut(&mut self, collection: &CollectionId) -> Option<&mut PoolCollection> {
+		self.collections.iter_mut().find(|(c, _)| c == collection).map(|(_, listing)| listing)
+	}
+
+	/// Forget `collection`'s entry.
+	pub fn forget_listing(&mut self, collection: &CollectionId) {
+		self.collections.retain(|(c, _)| c != collection);
+	}
 }
 
 /// Risk numbers of one collection in one pool (SPEC section 4).

@@ -129,7 +129,7 @@ pub struct DepositPosition {
 pub struct Positions<AccountId, CollectionId, ItemId, BlockNumber> {
 	/// Deposits, one per pool.
 	pub deposits: Vec<DepositPosition>,
-	/// Open loans as borrower.
+	/// Loans as borrower on NFTs the account still owns (active or in auction).
 	pub loans: Vec<(LoanId, LoanInfo<AccountId, CollectionId, ItemId, BlockNumber>)>,
 }
 
@@ -192,7 +192,7 @@ impl<T: Config> Pallet<T> {
 			},
 			supply_apr: rates::supply_rate(earning_apr, utilization, pool.params.reserve_factor),
 			max_utilization: pool.params.max_utilization,
-			collections: pool.collections,
+			collections: pool.collections.len() as u32,
 		})
 	}
 
@@ -256,8 +256,10 @@ impl<T: Config> Pallet<T> {
 		if pool.status != PoolStatus::Active {
 			return Err(BorrowLimitError::PoolPaused);
 		}
-		let listing = PoolCollections::<T>::get(pool_id, collection)
+		let listing = pool
+			.listing(&collection)
 			.filter(|entry| entry.status == ListingStatus::Listed)
+			.cloned()
 			.ok_or(BorrowLimitError::CollectionNotListed)?;
 		if LoanOfNft::<T>::contains_key(collection, item) {
 			return Err(BorrowLimitError::NftAlreadyPledged);
@@ -289,7 +291,8 @@ impl<T: Config> Pallet<T> {
 		Ok(amount)
 	}
 
-	/// An account's deposits (every pool is looked at; there are at most `MaxPools`) and loans.
+	/// An account's deposits (every pool is looked at; there are at most `MaxPools`) and loans
+	/// (every NFT the account owns is looked at).
 	pub fn account_positions(account: &T::AccountId) -> PositionsOf<T> {
 		let deposits = (0..NextPoolId::<T>::get())
 			.filter_map(|pool_id| {
@@ -307,9 +310,16 @@ impl<T: Config> Pallet<T> {
 				Some(DepositPosition { pool: pool_id, shares: owned, value })
 			})
 			.collect();
-		let loans = BorrowerLoans::<T>::iter_key_prefix(account)
-			.filter_map(|id| Self::loan_info(id).map(|info| (id, info)))
-			.collect();
+		// A pledged NFT stays in its borrower's wallet, so the account's loans are among the NFTs
+		// it owns (a loan whose NFT went to the pool after a failed auction is no longer theirs).
+		let loans = {
+			use frame_support::traits::tokens::nonfungibles_v2::InspectEnumerable as _;
+			T::Nfts::owned(account)
+				.filter_map(|(collection, item)| LoanOfNft::<T>::get(collection, item))
+				.filter_map(|id| Self::loan_info(id).map(|info| (id, info)))
+				.filter(|(_, info)| &info.borrower == account)
+				.collect()
+		};
 		Positions { deposits, loans }
 	}
 }

@@ -75,93 +75,85 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `NftLending::NextPoolId` (r:1 w:1)
 	/// Proof: `NftLending::NextPoolId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:0 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	fn create_pool() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `1489`
-		// Minimum execution time: 11_837_000 picoseconds.
-		Weight::from_parts(20_424_000, 1489)
+		// Minimum execution time: 10_157_000 picoseconds.
+		Weight::from_parts(15_137_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:17 w:0)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	fn set_pool_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1417`
-		//  Estimated: `44782`
-		// Minimum execution time: 86_641_000 picoseconds.
-		Weight::from_parts(127_661_000, 44782)
-			.saturating_add(T::DbWeight::get().reads(18_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
-	fn set_paused() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `325`
-		//  Estimated: `3704`
-		// Minimum execution time: 12_810_000 picoseconds.
-		Weight::from_parts(17_936_000, 3704)
+		//  Measured:  `1528`
+		//  Estimated: `4869`
+		// Minimum execution time: 49_730_000 picoseconds.
+		Weight::from_parts(73_492_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
+	fn set_paused() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `362`
+		//  Estimated: `4869`
+		// Minimum execution time: 13_794_000 picoseconds.
+		Weight::from_parts(18_737_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `NftLending::Pools` (r:1 w:1)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::ListedCollections` (r:1 w:1)
 	/// Proof: `NftLending::ListedCollections` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn add_collection() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `449`
-		//  Estimated: `3704`
-		// Minimum execution time: 24_084_000 picoseconds.
-		Weight::from_parts(30_013_000, 3704)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `359`
+		//  Estimated: `4869`
+		// Minimum execution time: 20_768_000 picoseconds.
+		Weight::from_parts(35_186_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `NftLending::Pools` (r:1 w:0)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Storage: `NftLending::Pools` (r:1 w:1)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	fn update_collection() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `322`
-		//  Estimated: `3704`
-		// Minimum execution time: 16_882_000 picoseconds.
-		Weight::from_parts(21_179_000, 3704)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `362`
+		//  Estimated: `4869`
+		// Minimum execution time: 17_847_000 picoseconds.
+		Weight::from_parts(23_821_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::ListedCollections` (r:1 w:1)
 	/// Proof: `NftLending::ListedCollections` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn remove_collection() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `585`
-		//  Estimated: `3704`
-		// Minimum execution time: 26_927_000 picoseconds.
-		Weight::from_parts(33_329_000, 3704)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `459`
+		//  Estimated: `4869`
+		// Minimum execution time: 23_638_000 picoseconds.
+		Weight::from_parts(35_053_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_reserve() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `602`
+		//  Measured:  `639`
 		//  Estimated: `6196`
-		// Minimum execution time: 62_920_000 picoseconds.
-		Weight::from_parts(70_864_000, 6196)
+		// Minimum execution time: 73_736_000 picoseconds.
+		Weight::from_parts(136_135_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -171,44 +163,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_295_000 picoseconds.
-		Weight::from_parts(8_062_000, 0)
+		// Minimum execution time: 6_968_000 picoseconds.
+		Weight::from_parts(13_230_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Shares` (r:1 w:1)
 	/// Proof: `NftLending::Shares` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `637`
-		//  Estimated: `3704`
-		// Minimum execution time: 78_237_000 picoseconds.
-		Weight::from_parts(104_698_000, 3704)
+		//  Measured:  `673`
+		//  Estimated: `4869`
+		// Minimum execution time: 82_805_000 picoseconds.
+		Weight::from_parts(133_560_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Shares` (r:1 w:1)
 	/// Proof: `NftLending::Shares` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `675`
-		//  Estimated: `3704`
-		// Minimum execution time: 82_542_000 picoseconds.
-		Weight::from_parts(106_251_000, 3704)
+		//  Measured:  `711`
+		//  Estimated: `4869`
+		// Minimum execution time: 96_391_000 picoseconds.
+		Weight::from_parts(159_140_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:1 w:0)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(861), added: 3336, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:1 w:1)
@@ -231,71 +221,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Loans` (r:0 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn borrow() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1959`
-		//  Estimated: `4326`
-		// Minimum execution time: 163_257_000 picoseconds.
-		Weight::from_parts(215_895_000, 4326)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		//  Measured:  `1833`
+		//  Estimated: `4869`
+		// Minimum execution time: 169_496_000 picoseconds.
+		Weight::from_parts(281_748_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `FloorPriceOracle::FloorPrices` (r:1 w:0)
 	/// Proof: `FloorPriceOracle::FloorPrices` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn borrow_more() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1098`
-		//  Estimated: `3704`
-		// Minimum execution time: 103_581_000 picoseconds.
-		Weight::from_parts(130_465_000, 3704)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		//  Measured:  `972`
+		//  Estimated: `4869`
+		// Minimum execution time: 100_097_000 picoseconds.
+		Weight::from_parts(147_459_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:1 w:1)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn repay() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1352`
-		//  Estimated: `3944`
-		// Minimum execution time: 115_978_000 picoseconds.
-		Weight::from_parts(151_472_000, 3944)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		//  Measured:  `1226`
+		//  Estimated: `4869`
+		// Minimum execution time: 117_527_000 picoseconds.
+		Weight::from_parts(178_118_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:0)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `FloorPriceOracle::FloorPrices` (r:1 w:0)
 	/// Proof: `FloorPriceOracle::FloorPrices` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -306,11 +286,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn extend() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1189`
-		//  Estimated: `3704`
-		// Minimum execution time: 98_240_000 picoseconds.
-		Weight::from_parts(111_565_000, 3704)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `1063`
+		//  Estimated: `4869`
+		// Minimum execution time: 107_980_000 picoseconds.
+		Weight::from_parts(184_681_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `NftLending::Auctions` (r:1 w:1)
@@ -325,10 +305,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `449`
+		//  Measured:  `413`
 		//  Estimated: `6110`
-		// Minimum execution time: 110_649_000 picoseconds.
-		Weight::from_parts(121_988_000, 6110)
+		// Minimum execution time: 126_526_000 picoseconds.
+		Weight::from_parts(215_637_000, 6110)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -337,7 +317,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `NftLending::Auctions` (r:1 w:1)
 	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -346,29 +326,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn redeem() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1850`
+		//  Measured:  `1688`
 		//  Estimated: `8799`
-		// Minimum execution time: 203_062_000 picoseconds.
-		Weight::from_parts(371_117_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(13_u64))
+		// Minimum execution time: 219_191_000 picoseconds.
+		Weight::from_parts(375_020_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `NftLending::Auctions` (r:1 w:1)
 	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:1 w:1)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
@@ -383,12 +359,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
@@ -399,19 +371,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2238`
+		//  Measured:  `2076`
 		//  Estimated: `6196`
-		// Minimum execution time: 241_231_000 picoseconds.
-		Weight::from_parts(417_676_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(17_u64))
+		// Minimum execution time: 238_548_000 picoseconds.
+		Weight::from_parts(401_989_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LiquidationSettings` (r:1 w:0)
 	/// Proof: `NftLending::LiquidationSettings` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:0)
@@ -424,12 +396,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:1 w:1)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(861), added: 3336, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
 	/// Proof: `Nfts::Account` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::ItemPriceOf` (r:0 w:1)
@@ -438,19 +406,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn buy_defaulted() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1764`
-		//  Estimated: `4326`
-		// Minimum execution time: 148_954_000 picoseconds.
-		Weight::from_parts(253_887_000, 4326)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		//  Measured:  `1638`
+		//  Estimated: `4869`
+		// Minimum execution time: 146_123_000 picoseconds.
+		Weight::from_parts(180_806_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	fn sweep_base() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_732_000 picoseconds.
-		Weight::from_parts(5_049_000, 0)
+		// Minimum execution time: 2_567_000 picoseconds.
+		Weight::from_parts(3_604_000, 0)
 	}
 	/// Storage: `NftLending::Schedule` (r:1 w:0)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
@@ -458,35 +426,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3482`
-		// Minimum execution time: 6_730_000 picoseconds.
-		Weight::from_parts(14_089_000, 3482)
+		// Minimum execution time: 6_919_000 picoseconds.
+		Weight::from_parts(9_955_000, 3482)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:0)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `FloorPriceOracle::FloorPrices` (r:1 w:0)
 	/// Proof: `FloorPriceOracle::FloorPrices` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn sweep_check() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `914`
-		//  Estimated: `3704`
-		// Minimum execution time: 34_477_000 picoseconds.
-		Weight::from_parts(56_434_000, 3704)
+		//  Measured:  `950`
+		//  Estimated: `4869`
+		// Minimum execution time: 34_503_000 picoseconds.
+		Weight::from_parts(49_745_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `FloorPriceOracle::FloorPrices` (r:1 w:0)
 	/// Proof: `FloorPriceOracle::FloorPrices` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LiquidationSettings` (r:1 w:0)
 	/// Proof: `NftLending::LiquidationSettings` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Auctions` (r:0 w:1)
@@ -495,19 +461,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn sweep_liquidate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1086`
-		//  Estimated: `3704`
-		// Minimum execution time: 72_943_000 picoseconds.
-		Weight::from_parts(118_837_000, 3704)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		//  Measured:  `960`
+		//  Estimated: `4869`
+		// Minimum execution time: 66_683_000 picoseconds.
+		Weight::from_parts(115_978_000, 4869)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `NftLending::Auctions` (r:1 w:1)
 	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Pools` (r:1 w:1)
-	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(239), added: 2714, mode: `MaxEncodedLen`)
+	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:1 w:1)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
@@ -522,12 +488,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::PoolCollections` (r:1 w:1)
-	/// Proof: `NftLending::PoolCollections` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
 	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::BorrowerLoans` (r:0 w:1)
-	/// Proof: `NftLending::BorrowerLoans` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
@@ -538,126 +500,126 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn sweep_settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2412`
+		//  Measured:  `2250`
 		//  Estimated: `8799`
-		// Minimum execution time: 219_833_000 picoseconds.
-		Weight::from_parts(301_479_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(18_u64))
+		// Minimum execution time: 232_037_000 picoseconds.
+		Weight::from_parts(376_462_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_pool() -> Weight {
-		Weight::from_parts(20_424_000, 1489)
+		Weight::from_parts(15_137_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_pool_params() -> Weight {
-		Weight::from_parts(127_661_000, 44782)
-			.saturating_add(ParityDbWeight::get().reads(18_u64))
+		Weight::from_parts(73_492_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(17_936_000, 3704)
+		Weight::from_parts(18_737_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn add_collection() -> Weight {
-		Weight::from_parts(30_013_000, 3704)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(35_186_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn update_collection() -> Weight {
-		Weight::from_parts(21_179_000, 3704)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(23_821_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn remove_collection() -> Weight {
-		Weight::from_parts(33_329_000, 3704)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(35_053_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_reserve() -> Weight {
-		Weight::from_parts(70_864_000, 6196)
+		Weight::from_parts(136_135_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_liquidation_config() -> Weight {
-		Weight::from_parts(8_062_000, 0)
+		Weight::from_parts(13_230_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(104_698_000, 3704)
+		Weight::from_parts(133_560_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(106_251_000, 3704)
+		Weight::from_parts(159_140_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn borrow() -> Weight {
-		Weight::from_parts(215_895_000, 4326)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+		Weight::from_parts(281_748_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn borrow_more() -> Weight {
-		Weight::from_parts(130_465_000, 3704)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(147_459_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn repay() -> Weight {
-		Weight::from_parts(151_472_000, 3944)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
+		Weight::from_parts(178_118_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn extend() -> Weight {
-		Weight::from_parts(111_565_000, 3704)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(184_681_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn bid() -> Weight {
-		Weight::from_parts(121_988_000, 6110)
+		Weight::from_parts(215_637_000, 6110)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn redeem() -> Weight {
-		Weight::from_parts(371_117_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().writes(13_u64))
-	}
-	fn settle() -> Weight {
-		Weight::from_parts(417_676_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
-			.saturating_add(ParityDbWeight::get().writes(17_u64))
-	}
-	fn buy_defaulted() -> Weight {
-		Weight::from_parts(253_887_000, 4326)
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
+		Weight::from_parts(375_020_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
+	fn settle() -> Weight {
+		Weight::from_parts(401_989_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(15_u64))
+	}
+	fn buy_defaulted() -> Weight {
+		Weight::from_parts(180_806_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+	}
 	fn sweep_base() -> Weight {
-		Weight::from_parts(5_049_000, 0)
+		Weight::from_parts(3_604_000, 0)
 	}
 	fn sweep_next() -> Weight {
-		Weight::from_parts(14_089_000, 3482)
+		Weight::from_parts(9_955_000, 3482)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn sweep_check() -> Weight {
-		Weight::from_parts(56_434_000, 3704)
+		Weight::from_parts(49_745_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn sweep_liquidate() -> Weight {
-		Weight::from_parts(118_837_000, 3704)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(115_978_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn sweep_settle() -> Weight {
-		Weight::from_parts(301_479_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(18_u64))
+		Weight::from_parts(376_462_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 }

@@ -46,8 +46,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 72_386_000 picoseconds.
-		Weight::from_parts(127_960_000, 0)
+		// Minimum execution time: 63_893_000 picoseconds.
+		Weight::from_parts(107_332_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -58,8 +58,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 54_197_000 picoseconds.
-		Weight::from_parts(94_926_000, 0)
+		// Minimum execution time: 50_288_000 picoseconds.
+		Weight::from_parts(84_112_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -70,8 +70,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `39`
 		//  Estimated: `3593`
-		// Minimum execution time: 26_068_000 picoseconds.
-		Weight::from_parts(32_128_000, 0)
+		// Minimum execution time: 26_351_000 picoseconds.
+		Weight::from_parts(36_058_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -82,8 +82,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 28_203_000 picoseconds.
-		Weight::from_parts(50_691_000, 0)
+		// Minimum execution time: 27_938_000 picoseconds.
+		Weight::from_parts(48_101_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -94,8 +94,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `6196`
-		// Minimum execution time: 77_293_000 picoseconds.
-		Weight::from_parts(124_183_000, 0)
+		// Minimum execution time: 69_058_000 picoseconds.
+		Weight::from_parts(93_727_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -106,8 +106,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 76_459_000 picoseconds.
-		Weight::from_parts(136_033_000, 0)
+		// Minimum execution time: 69_299_000 picoseconds.
+		Weight::from_parts(95_040_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 22_891_000 picoseconds.
-		Weight::from_parts(28_963_000, 0)
+		// Minimum execution time: 22_681_000 picoseconds.
+		Weight::from_parts(44_386_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -131,11 +131,11 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + u * (85 ±0)`
 		//  Estimated: `990 + u * (2603 ±0)`
-		// Minimum execution time: 36_330_000 picoseconds.
-		Weight::from_parts(43_386_000, 0)
+		// Minimum execution time: 26_329_000 picoseconds.
+		Weight::from_parts(27_467_000, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			// Standard Error: 484_822
-			.saturating_add(Weight::from_parts(29_439_921, 0).saturating_mul(u.into()))
+			// Standard Error: 318_666
+			.saturating_add(Weight::from_parts(29_828_779, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -144,24 +144,24 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_556_000 picoseconds.
-		Weight::from_parts(15_753_000, 0)
+		// Minimum execution time: 8_023_000 picoseconds.
+		Weight::from_parts(14_149_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 45_238_000 picoseconds.
-		Weight::from_parts(80_558_000, 0)
+		// Minimum execution time: 47_482_000 picoseconds.
+		Weight::from_parts(78_710_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 29_539_000 picoseconds.
-		Weight::from_parts(50_683_000, 0)
+		// Minimum execution time: 31_322_000 picoseconds.
+		Weight::from_parts(50_994_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

@@ -26,7 +26,9 @@ sp_api::decl_runtime_apis! {
 		fn loan(loan: LoanId) -> Option<LoanInfo<AccountId, CollectionId, ItemId, BlockNumber>>;
 		/// The most `borrow` would lend on this NFT from this pool now, or why nothing.
 		fn max_borrow(pool: PoolId, collection: CollectionId, item: ItemId) -> Result<Balance, BorrowLimitError>;
-		/// An account's deposits and loans.
+		/// An account's deposits and loans (active or in auction: loans on NFTs it owns; a loan
+		/// whose NFT went to the pool after an auction without bids is no longer listed, see
+		/// `loan`).
 		fn positions(account: AccountId) -> Positions<AccountId, CollectionId, ItemId, BlockNumber>;
 	}
 }

@@ -16,15 +16,18 @@ fn governance_lists_updates_and_removes_a_collection() {
 			collection_params()
 		));
 		assert!(NftLending::is_listed_anywhere(&PUNKS));
-		assert_eq!(Pools::<Test>::get(pool).unwrap().collections, 1);
+		assert_eq!(Pools::<Test>::get(pool).unwrap().collections.len(), 1);
 		let mut params = collection_params();
 		params.ltv = Perbill::from_percent(30);
 		assert_ok!(NftLending::update_collection(RuntimeOrigin::root(), pool, PUNKS, params));
-		assert_eq!(PoolCollections::<Test>::get(pool, PUNKS).unwrap().params, params);
+		assert_eq!(
+			Pools::<Test>::get(pool).unwrap().listing(&PUNKS).cloned().unwrap().params,
+			params
+		);
 		assert_ok!(NftLending::remove_collection(RuntimeOrigin::root(), pool, PUNKS));
 		assert!(!NftLending::is_listed_anywhere(&PUNKS));
-		assert!(PoolCollections::<Test>::get(pool, PUNKS).is_none());
-		assert_eq!(Pools::<Test>::get(pool).unwrap().collections, 0);
+		assert!(Pools::<Test>::get(pool).unwrap().listing(&PUNKS).cloned().is_none());
+		assert!(Pools::<Test>::get(pool).unwrap().collections.is_empty());
 		check();
 	});
 }
@@ -134,7 +137,7 @@ fn removing_a_collection_stops_new_loans_while_open_loans_run_on() {
 		let loan = borrow(&alice(), pool, PUNKS, 0, 10 * UNIT, None);
 		assert_ok!(NftLending::remove_collection(RuntimeOrigin::root(), pool, PUNKS));
 		assert_eq!(
-			PoolCollections::<Test>::get(pool, PUNKS).unwrap().status,
+			Pools::<Test>::get(pool).unwrap().listing(&PUNKS).cloned().unwrap().status,
 			ListingStatus::Removed
 		);
 		assert_noop!(
@@ -148,8 +151,8 @@ fn removing_a_collection_stops_new_loans_while_open_loans_run_on() {
 		check();
 		// Repaying the last loan forgets the removed collection.
 		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, 100 * UNIT));
-		assert!(PoolCollections::<Test>::get(pool, PUNKS).is_none());
-		assert_eq!(Pools::<Test>::get(pool).unwrap().collections, 0);
+		assert!(Pools::<Test>::get(pool).unwrap().listing(&PUNKS).cloned().is_none());
+		assert!(Pools::<Test>::get(pool).unwrap().collections.is_empty());
 		check();
 	});
 }
@@ -168,7 +171,7 @@ fn a_removed_collection_can_be_listed_again() {
 			PUNKS,
 			collection_params()
 		));
-		let entry = PoolCollections::<Test>::get(pool, PUNKS).unwrap();
+		let entry = Pools::<Test>::get(pool).unwrap().listing(&PUNKS).cloned().unwrap();
 		assert_eq!(entry.status, ListingStatus::Listed);
 		assert_eq!(entry.open_loans, 1);
 		check();

@@ -103,6 +103,13 @@ fn positions_list_deposits_and_loans() {
 		let eve_positions = NftLending::account_positions(&eve());
 		assert_eq!(eve_positions.deposits[0].pool, a);
 		assert!(eve_positions.loans.is_empty());
+		// Loans are found through the NFTs the account owns: NFTs without a loan are skipped,
+		// and a repaid loan is gone.
+		nft(PUNKS, 1, &alice());
+		assert_eq!(NftLending::account_positions(&alice()).loans.len(), 1);
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, 1_000 * UNIT));
+		assert!(NftLending::account_positions(&alice()).loans.is_empty());
+		check();
 	});
 }
 
