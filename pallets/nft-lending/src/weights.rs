@@ -80,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `1489`
-		// Minimum execution time: 10_157_000 picoseconds.
-		Weight::from_parts(15_137_000, 1489)
+		// Minimum execution time: 9_934_000 picoseconds.
+		Weight::from_parts(13_996_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1528`
 		//  Estimated: `4869`
-		// Minimum execution time: 49_730_000 picoseconds.
-		Weight::from_parts(73_492_000, 4869)
+		// Minimum execution time: 44_603_000 picoseconds.
+		Weight::from_parts(52_550_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -100,10 +100,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	fn set_paused() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `362`
+		//  Measured:  `1457`
 		//  Estimated: `4869`
-		// Minimum execution time: 13_794_000 picoseconds.
-		Weight::from_parts(18_737_000, 4869)
+		// Minimum execution time: 14_938_000 picoseconds.
+		Weight::from_parts(19_290_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -113,10 +113,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::ListedCollections` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn add_collection() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `359`
+		//  Measured:  `1712`
 		//  Estimated: `4869`
-		// Minimum execution time: 20_768_000 picoseconds.
-		Weight::from_parts(35_186_000, 4869)
+		// Minimum execution time: 21_298_000 picoseconds.
+		Weight::from_parts(27_758_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -124,10 +124,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Pools` (`max_values`: None, `max_size`: Some(1404), added: 3879, mode: `MaxEncodedLen`)
 	fn update_collection() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `362`
+		//  Measured:  `1457`
 		//  Estimated: `4869`
-		// Minimum execution time: 17_847_000 picoseconds.
-		Weight::from_parts(23_821_000, 4869)
+		// Minimum execution time: 17_113_000 picoseconds.
+		Weight::from_parts(23_093_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -137,10 +137,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::ListedCollections` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn remove_collection() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `459`
+		//  Measured:  `1815`
 		//  Estimated: `4869`
-		// Minimum execution time: 23_638_000 picoseconds.
-		Weight::from_parts(35_053_000, 4869)
+		// Minimum execution time: 23_845_000 picoseconds.
+		Weight::from_parts(29_398_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -150,10 +150,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_reserve() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `639`
+		//  Measured:  `1734`
 		//  Estimated: `6196`
-		// Minimum execution time: 73_736_000 picoseconds.
-		Weight::from_parts(136_135_000, 6196)
+		// Minimum execution time: 65_478_000 picoseconds.
+		Weight::from_parts(76_286_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -163,8 +163,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_968_000 picoseconds.
-		Weight::from_parts(13_230_000, 0)
+		// Minimum execution time: 6_072_000 picoseconds.
+		Weight::from_parts(8_957_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
@@ -175,10 +175,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Shares` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `673`
+		//  Measured:  `1768`
 		//  Estimated: `4869`
-		// Minimum execution time: 82_805_000 picoseconds.
-		Weight::from_parts(133_560_000, 4869)
+		// Minimum execution time: 74_700_000 picoseconds.
+		Weight::from_parts(83_116_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -190,10 +190,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `711`
+		//  Measured:  `1806`
 		//  Estimated: `4869`
-		// Minimum execution time: 96_391_000 picoseconds.
-		Weight::from_parts(159_140_000, 4869)
+		// Minimum execution time: 78_277_000 picoseconds.
+		Weight::from_parts(93_939_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -225,10 +225,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn borrow() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1833`
+		//  Measured:  `2928`
 		//  Estimated: `4869`
-		// Minimum execution time: 169_496_000 picoseconds.
-		Weight::from_parts(281_748_000, 4869)
+		// Minimum execution time: 149_928_000 picoseconds.
+		Weight::from_parts(200_212_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -242,10 +242,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn borrow_more() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `972`
+		//  Measured:  `2067`
 		//  Estimated: `4869`
-		// Minimum execution time: 100_097_000 picoseconds.
-		Weight::from_parts(147_459_000, 4869)
+		// Minimum execution time: 89_486_000 picoseconds.
+		Weight::from_parts(102_615_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -265,10 +265,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn repay() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1226`
+		//  Measured:  `2321`
 		//  Estimated: `4869`
-		// Minimum execution time: 117_527_000 picoseconds.
-		Weight::from_parts(178_118_000, 4869)
+		// Minimum execution time: 103_067_000 picoseconds.
+		Weight::from_parts(120_294_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -286,10 +286,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn extend() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1063`
+		//  Measured:  `2158`
 		//  Estimated: `4869`
-		// Minimum execution time: 107_980_000 picoseconds.
-		Weight::from_parts(184_681_000, 4869)
+		// Minimum execution time: 95_171_000 picoseconds.
+		Weight::from_parts(116_994_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -307,8 +307,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `413`
 		//  Estimated: `6110`
-		// Minimum execution time: 126_526_000 picoseconds.
-		Weight::from_parts(215_637_000, 6110)
+		// Minimum execution time: 109_646_000 picoseconds.
+		Weight::from_parts(131_880_000, 6110)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -332,10 +332,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn redeem() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1688`
+		//  Measured:  `2783`
 		//  Estimated: `8799`
-		// Minimum execution time: 219_191_000 picoseconds.
-		Weight::from_parts(375_020_000, 8799)
+		// Minimum execution time: 190_029_000 picoseconds.
+		Weight::from_parts(219_672_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -371,10 +371,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2076`
+		//  Measured:  `3171`
 		//  Estimated: `6196`
-		// Minimum execution time: 238_548_000 picoseconds.
-		Weight::from_parts(401_989_000, 6196)
+		// Minimum execution time: 206_828_000 picoseconds.
+		Weight::from_parts(236_430_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
@@ -406,10 +406,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn buy_defaulted() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1638`
+		//  Measured:  `2733`
 		//  Estimated: `4869`
-		// Minimum execution time: 146_123_000 picoseconds.
-		Weight::from_parts(180_806_000, 4869)
+		// Minimum execution time: 130_526_000 picoseconds.
+		Weight::from_parts(158_506_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -417,8 +417,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_567_000 picoseconds.
-		Weight::from_parts(3_604_000, 0)
+		// Minimum execution time: 2_429_000 picoseconds.
+		Weight::from_parts(3_078_000, 0)
 	}
 	/// Storage: `NftLending::Schedule` (r:1 w:0)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
@@ -426,8 +426,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3482`
-		// Minimum execution time: 6_919_000 picoseconds.
-		Weight::from_parts(9_955_000, 3482)
+		// Minimum execution time: 7_463_000 picoseconds.
+		Weight::from_parts(10_781_000, 3482)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
@@ -440,10 +440,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn sweep_check() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `950`
+		//  Measured:  `2045`
 		//  Estimated: `4869`
-		// Minimum execution time: 34_503_000 picoseconds.
-		Weight::from_parts(49_745_000, 4869)
+		// Minimum execution time: 37_485_000 picoseconds.
+		Weight::from_parts(63_210_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -461,10 +461,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn sweep_liquidate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `960`
+		//  Measured:  `2055`
 		//  Estimated: `4869`
-		// Minimum execution time: 66_683_000 picoseconds.
-		Weight::from_parts(115_978_000, 4869)
+		// Minimum execution time: 104_220_000 picoseconds.
+		Weight::from_parts(123_109_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -500,10 +500,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	fn sweep_settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2250`
+		//  Measured:  `3345`
 		//  Estimated: `8799`
-		// Minimum execution time: 232_037_000 picoseconds.
-		Weight::from_parts(376_462_000, 8799)
+		// Minimum execution time: 338_921_000 picoseconds.
+		Weight::from_parts(413_641_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -512,113 +512,113 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_pool() -> Weight {
-		Weight::from_parts(15_137_000, 1489)
+		Weight::from_parts(13_996_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_pool_params() -> Weight {
-		Weight::from_parts(73_492_000, 4869)
+		Weight::from_parts(52_550_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(18_737_000, 4869)
+		Weight::from_parts(19_290_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn add_collection() -> Weight {
-		Weight::from_parts(35_186_000, 4869)
+		Weight::from_parts(27_758_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn update_collection() -> Weight {
-		Weight::from_parts(23_821_000, 4869)
+		Weight::from_parts(23_093_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn remove_collection() -> Weight {
-		Weight::from_parts(35_053_000, 4869)
+		Weight::from_parts(29_398_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_reserve() -> Weight {
-		Weight::from_parts(136_135_000, 6196)
+		Weight::from_parts(76_286_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_liquidation_config() -> Weight {
-		Weight::from_parts(13_230_000, 0)
+		Weight::from_parts(8_957_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(133_560_000, 4869)
+		Weight::from_parts(83_116_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(159_140_000, 4869)
+		Weight::from_parts(93_939_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn borrow() -> Weight {
-		Weight::from_parts(281_748_000, 4869)
+		Weight::from_parts(200_212_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn borrow_more() -> Weight {
-		Weight::from_parts(147_459_000, 4869)
+		Weight::from_parts(102_615_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn repay() -> Weight {
-		Weight::from_parts(178_118_000, 4869)
+		Weight::from_parts(120_294_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn extend() -> Weight {
-		Weight::from_parts(184_681_000, 4869)
+		Weight::from_parts(116_994_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn bid() -> Weight {
-		Weight::from_parts(215_637_000, 6110)
+		Weight::from_parts(131_880_000, 6110)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn redeem() -> Weight {
-		Weight::from_parts(375_020_000, 8799)
+		Weight::from_parts(219_672_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(401_989_000, 6196)
+		Weight::from_parts(236_430_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(15_u64))
 	}
 	fn buy_defaulted() -> Weight {
-		Weight::from_parts(180_806_000, 4869)
+		Weight::from_parts(158_506_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn sweep_base() -> Weight {
-		Weight::from_parts(3_604_000, 0)
+		Weight::from_parts(3_078_000, 0)
 	}
 	fn sweep_next() -> Weight {
-		Weight::from_parts(9_955_000, 3482)
+		Weight::from_parts(10_781_000, 3482)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn sweep_check() -> Weight {
-		Weight::from_parts(49_745_000, 4869)
+		Weight::from_parts(63_210_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn sweep_liquidate() -> Weight {
-		Weight::from_parts(115_978_000, 4869)
+		Weight::from_parts(123_109_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn sweep_settle() -> Weight {
-		Weight::from_parts(376_462_000, 8799)
+		Weight::from_parts(413_641_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
