@@ -146,7 +146,12 @@ def main() -> None:
         "write); the loan record; the NFT's loan index (which also groups a collection's loans",
         "for the price-change pass); the loan's entry in the sweep's schedule; and, to open one,",
         "the loan counter. An account's loans are found through the NFTs it owns (a pledged NFT",
-        "stays in the borrower's wallet), so there is no borrower index to write.",
+        "stays in the borrower's wallet), so there is no borrower index to write. Closing a loan",
+        "writes neither the NFT index nor the schedule: both entries name a loan id that is never",
+        "used again, and the sweep drops them in its own budget (the schedule entry when it comes",
+        "due, the index entry on the collection's next price-change pass). So `repay` writes only",
+        "what it must: the pool account, the two pallet-nfts writes of the unlock, the pool record",
+        "and the loan record.",
     ]
     if missed:
         lines += ["", "Missed: " + ", ".join(f"`{n}` (<= {GOALS[n]:g}x)" for n in missed) + "."]

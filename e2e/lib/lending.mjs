@@ -140,3 +140,15 @@ export async function poolListing(at, pool, collection) {
   const found = stored.unwrap().collections.find(([id]) => id.toNumber() === Number(collection));
   return found ? found[1] : null;
 }
+
+/**
+ * The open loan `item` of `collection` backs, as a number, or null. The `loanOfNft` index may
+ * still name a closed loan (closing a loan leaves its entry for the sweep to drop), so the loan
+ * itself is looked up too. `at` is `api` or `await api.at(hash)`.
+ */
+export async function pledgedLoan(at, collection, item) {
+  const entry = await at.query.nftLending.loanOfNft(collection, item);
+  if (entry.isNone) return null;
+  const loan = entry.unwrap().toNumber();
+  return (await at.query.nftLending.loans(loan)).isSome ? loan : null;
+}

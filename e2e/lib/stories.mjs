@@ -12,6 +12,7 @@ import {
   feePaid,
   loanInfo,
   nftOwner,
+  pledgedLoan,
   poolInfo,
   poolLedger,
   theEvent,
@@ -109,7 +110,7 @@ export async function borrowLockedRepay(
   const afterBorrow = await balances(api, borrower, borrow.blockHash);
   assert.equal(afterBorrow.free - before.free, amount - feePaid(api, borrow.events, borrower));
   const atBorrow = await api.at(borrow.blockHash);
-  assert.equal((await atBorrow.query.nftLending.loanOfNft(collection, item)).unwrap().toNumber(), loan);
+  assert.equal(await pledgedLoan(atBorrow, collection, item), loan);
   assert.equal(
     await nftOwner(api, collection, item, borrow.blockHash),
     borrower.address,
@@ -146,7 +147,7 @@ export async function borrowLockedRepay(
   );
   assert.equal(eventsNamed(api, first.events, 'nftLending', 'LoanClosed').length, 0);
   const atFirst = await api.at(first.blockHash);
-  assert.ok((await atFirst.query.nftLending.loanOfNft(collection, item)).isSome, 'still pledged');
+  assert.equal(await pledgedLoan(atFirst, collection, item), loan, 'still pledged');
 
   // Offering more than the debt pays exactly the debt and closes the loan.
   const beforeFull = await balances(api, borrower, first.blockHash);
@@ -166,7 +167,7 @@ export async function borrowLockedRepay(
   assert.equal(beforeFull.free - afterFull.free, paid + feePaid(api, full.events, borrower));
   const atFull = await api.at(full.blockHash);
   assert.ok((await atFull.query.nftLending.loans(loan)).isNone, 'the loan is gone');
-  assert.ok((await atFull.query.nftLending.loanOfNft(collection, item)).isNone, 'the NFT is free');
+  assert.equal(await pledgedLoan(atFull, collection, item), null, 'the NFT is free');
 
   // The NFT moves again.
   const moved = await signAndWaitForInclusion(

@@ -21,6 +21,7 @@ import {
   feePaid,
   loanInfo,
   nftOwner,
+  pledgedLoan,
   poolAccount,
   poolInfo,
   poolLedger,
@@ -257,10 +258,11 @@ describe('the lending lifecycle on the dev chain', { concurrency: true }, () => 
       'lenders lost nothing');
 
     assert.equal(await nftOwner(api, PUNKS, item, at), secondBidder.address, 'the winner has the Punk');
-    const atSettled = (await api.at(at)).query.nftLending;
+    const atSettledApi = await api.at(at);
+    const atSettled = atSettledApi.query.nftLending;
     assert.ok((await atSettled.loans(loan)).isNone);
     assert.ok((await atSettled.auctions(loan)).isNone);
-    assert.ok((await atSettled.loanOfNft(PUNKS, item)).isNone);
+    assert.equal(await pledgedLoan(atSettledApi, PUNKS, item), null);
   });
 
   test('a fixed-term loan runs overdue, is auctioned, and its borrower redeems it', {
@@ -318,9 +320,9 @@ describe('the lending lifecycle on the dev chain', { concurrency: true }, () => 
     assert.equal(before.free - after.free, debt + fine + feePaid(api, redeem.events, borrower));
     const reserveAfter = (await poolLedger(api, SHARED_POOL, redeem.blockHash)).reserve;
     assert.ok(reserveAfter - reserveBefore >= fine, 'the reserve got the fine');
-    const at = (await api.at(redeem.blockHash)).query.nftLending;
-    assert.ok((await at.loanOfNft(KITTIES, item)).isNone, 'the Kitty is free again');
-    assert.ok((await at.auctions(loan)).isNone);
+    const atRedeem = await api.at(redeem.blockHash);
+    assert.equal(await pledgedLoan(atRedeem, KITTIES, item), null, 'the Kitty is free again');
+    assert.ok((await atRedeem.query.nftLending.auctions(loan)).isNone);
   });
 
   test('the runtime API answers pool, loan, max borrow and position queries', async () => {

@@ -77,10 +77,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2994 + n * (367 ±0)`
 		//  Estimated: `3521 + n * (40752 ±0)`
-		// Minimum execution time: 288_640_000 picoseconds.
-		Weight::from_parts(9_364_423, 3521)
-			// Standard Error: 1_708_844
-			.saturating_add(Weight::from_parts(244_970_088, 0).saturating_mul(n.into()))
+		// Minimum execution time: 200_932_000 picoseconds.
+		Weight::from_parts(207_656_000, 3521)
+			// Standard Error: 2_745_480
+			.saturating_add(Weight::from_parts(173_552_771, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((21_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -107,8 +107,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2533`
 		//  Estimated: `44289`
-		// Minimum execution time: 113_175_000 picoseconds.
-		Weight::from_parts(197_661_000, 44289)
+		// Minimum execution time: 123_462_000 picoseconds.
+		Weight::from_parts(200_467_000, 44289)
 			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_424_000 picoseconds.
-		Weight::from_parts(9_217_000, 0)
+		// Minimum execution time: 5_660_000 picoseconds.
+		Weight::from_parts(9_543_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -127,8 +127,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_floor_prices(n: u32, ) -> Weight {
-		Weight::from_parts(9_364_423, 3521)
-			.saturating_add(Weight::from_parts(244_970_088, 0).saturating_mul(n.into()))
+		Weight::from_parts(207_656_000, 3521)
+			.saturating_add(Weight::from_parts(173_552_771, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((21_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -136,12 +136,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 40752).saturating_mul(n.into()))
 	}
 	fn on_new_data() -> Weight {
-		Weight::from_parts(197_661_000, 44289)
+		Weight::from_parts(200_467_000, 44289)
 			.saturating_add(ParityDbWeight::get().reads(24_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_minimum_feeders() -> Weight {
-		Weight::from_parts(9_217_000, 0)
+		Weight::from_parts(9_543_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

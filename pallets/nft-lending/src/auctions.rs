@@ -41,7 +41,8 @@ impl<T: Config> Pallet<T> {
 		if reason == LiquidationReason::Unhealthy && !value.liquidatable {
 			return Ok(false);
 		}
-		Self::take_off_books(loan_id, &loan, &mut pool, value.debt);
+		Self::take_off_books(&loan, &mut pool, value.debt);
+		Self::unschedule(loan.next_check, SweepTask::CheckLoan, loan_id);
 		pool.ledger.auction_debt =
 			pool.ledger.auction_debt.checked_add(value.debt).ok_or(Error::<T>::Overflow)?;
 
@@ -179,7 +180,7 @@ impl<T: Config> Pallet<T> {
 				Precision::Exact,
 			)?;
 		}
-		Self::unschedule(running.settle_at, SweepTask::SettleAuction, loan_id);
+		// The auction's settlement entry stays for the sweep to drop (see `close_loan`).
 		Auctions::<T>::remove(loan_id);
 		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Redeemed, true)?;
 		Pools::<T>::insert(loan.pool, pool);

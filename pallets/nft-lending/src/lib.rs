@@ -273,6 +273,11 @@ pub mod pallet {
 
 	/// The loan each pledged NFT belongs to (one loan per NFT), by collection: the sweep walks a
 	/// collection's loans here when its price changes.
+	///
+	/// An entry may outlive its loan: closing a loan leaves the entry, naming a loan id that is
+	/// never reused, for the sweep to drop on the collection's next price-change pass (pledging
+	/// the NFT again overwrites it). An NFT is pledged when its entry names a loan in `Loans`;
+	/// the runtime API's `positions` and `max_borrow` read it that way.
 	#[pallet::storage]
 	pub type LoanOfNft<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::CollectionId, Blake2_128Concat, T::ItemId, LoanId>;
@@ -284,6 +289,8 @@ pub mod pallet {
 	/// The sweep's work, in order: each active loan's next check and each auction's end.
 	/// Keys sort by block (identity hasher over a big-endian block), so the next piece of work
 	/// is the first key. Every active loan and every running auction has exactly one entry.
+	/// A repaid or redeemed loan's entry stays until it comes due (at most
+	/// `MaxRecheckInterval` blocks, or the auction's end); the sweep then drops it.
 	#[pallet::storage]
 	pub type Schedule<T: Config> = StorageMap<_, Identity, ScheduleKey, ()>;
 

@@ -42,7 +42,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(amount >= T::MinLoanAmount::get(), Error::<T>::LoanTooSmall);
 		Self::ensure_can_pledge(borrower, &collection, &item)?;
 
-		let value = Self::borrow_valuation(&collection)?;
+		let (value, health_valuation) = Self::borrow_valuation(&collection)?;
 		ensure!(amount <= valuation::max_debt(value, listing.params.ltv), Error::<T>::ExceedsLtv);
 		ensure!(listing.open_loans < listing.params.max_loans, Error::<T>::MaxLoansReached);
 		Self::ensure_within_ceiling(&pool, &listing, amount)?;
@@ -99,8 +99,8 @@ impl<T: Config> Pallet<T> {
 			opened_at: now,
 			next_check: now,
 		};
-		loan.next_check =
-			Self::next_check_at(&loan, &Self::value_loan(&loan, &pool.ledger), &pool, now);
+		let loan_value = Self::value_loan_at(&loan, &pool.ledger, health_valuation);
+		loan.next_check = Self::next_check_at(&loan, &loan_value, &pool, now);
 		Self::schedule(loan.next_check, SweepTask::CheckLoan, loan_id);
 		Loans::<T>::insert(loan_id, loan);
 		NextLoanId::<T>::put(loan_id + 1);
@@ -134,7 +134,7 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Self::accrued_pool(loan.pool)?;
 		ensure!(pool.status == PoolStatus::Active, Error::<T>::PoolPaused);
 		let mut listing = Self::listed_collection(&pool, &loan.collection)?;
-		let value = Self::borrow_valuation(&loan.collection)?;
+		let (value, health_valuation) = Self::borrow_valuation(&loan.collection)?;
 		let debt_after = Self::active_debt(&loan, &pool.ledger).saturating_add(amount);
 		ensure!(
 			debt_after <= valuation::max_debt(value, listing.params.ltv),
@@ -154,7 +154,8 @@ impl<T: Config> Pallet<T> {
 		let debt = Self::active_debt(&loan, &pool.ledger);
 		// More debt brings the day interest could make it unhealthy forward.
 		let now = frame_system::Pallet::<T>::block_number();
-		let next = Self::next_check_at(&loan, &Self::value_loan(&loan, &pool.ledger), &pool, now);
+		let loan_value = Self::value_loan_at(&loan, &pool.ledger, health_valuation);
+		let next = Self::next_check_at(&loan, &loan_value, &pool, now);
 		if next < loan.next_check {
 			Self::reschedule_check(loan_id, &mut loan, next);
 		}
@@ -181,7 +182,7 @@ impl<T: Config> Pallet<T> {
 		pool.ledger.cash = pool.ledger.cash.checked_add(paid).ok_or(Error::<T>::Overflow)?;
 
 		let remaining = if paid == debt {
-			Self::take_off_books(loan_id, &loan, &mut pool, debt);
+			Self::take_off_books(&loan, &mut pool, debt);
 			Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Repaid, true)?;
 			Pools::<T>::insert(loan.pool, pool);
 			0
@@ -345,7 +346,7 @@ impl<T: Config> Pallet<T> {
 		if !T::Nfts::can_transfer(collection, item) {
 			// A pledged NFT cannot move either: say which it is (only when it fails, so a borrow
 			// does not pay for the lookup).
-			return Err(if LoanOfNft::<T>::contains_key(collection, item) {
+			return Err(if Self::loan_of_nft(collection, item).is_some() {
 				Error::<T>::NftAlreadyPledged
 			} else {
 				Error::<T>::NftNotTransferable
@@ -353,6 +354,16 @@ impl<T: Config> Pallet<T> {
 			.into());
 		}
 		Ok(())
+	}
+
+	/// The open loan (active, in auction or defaulted) that `item` of `collection` backs. The
+	/// index may still name a closed loan (see [`Pallet::close_loan`]); that is not returned.
+	pub(crate) fn loan_of_nft(
+		collection: &T::CollectionId,
+		item: &T::ItemId,
+	) -> Option<(LoanId, LoanOf<T>)> {
+		let loan_id = LoanOfNft::<T>::get(collection, item)?;
+		Loans::<T>::get(loan_id).map(|loan| (loan_id, loan))
 	}
 
 	/// Lock the NFT in place.
@@ -398,14 +409,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Take an active loan owing `debt` off the pool's and its collection's running books (it is
-	/// repaid, or its debt moves into an auction) and out of the sweep's schedule.
-	/// The caller writes the pool.
-	pub(crate) fn take_off_books(
-		loan_id: LoanId,
-		loan: &LoanOf<T>,
-		pool: &mut PoolOf<T>,
-		debt: Balance,
-	) {
+	/// repaid, or its debt moves into an auction). The caller writes the pool.
+	///
+	/// Its scheduled check stays: a repaid loan's entry is dropped by the sweep when it comes
+	/// (see [`Pallet::close_loan`]); `start_auction` replaces it at once.
+	pub(crate) fn take_off_books(loan: &LoanOf<T>, pool: &mut PoolOf<T>, debt: Balance) {
 		let ledger = &mut pool.ledger;
 		match &loan.debt {
 			LoanDebt::Variable { scaled_debt } => {
@@ -425,11 +433,17 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		Self::unschedule(loan.next_check, SweepTask::CheckLoan, loan_id);
 	}
 
-	/// The one path that closes a loan: forget it everywhere and, when asked, unlock its NFT.
-	/// The caller has settled its money, and writes the pool after.
+	/// The one path that closes a loan: remove it and, when asked, unlock its NFT. The caller has
+	/// settled its money, and writes the pool after.
+	///
+	/// Its NFT index entry and any schedule entry are left behind: both name a loan id that is
+	/// never used again, so they change nothing, and the sweep drops them when it meets them (the
+	/// schedule entry when it comes due, the index entry on the collection's next price-change
+	/// pass; borrowing the NFT again overwrites it). The borrower's call does not pay for the two
+	/// removals; the sweep does them in its budget. [`Pallet::loan_of_nft`] reads the index
+	/// without its stale entries.
 	pub(crate) fn close_loan(
 		loan_id: LoanId,
 		loan: &LoanOf<T>,
@@ -441,7 +455,6 @@ impl<T: Config> Pallet<T> {
 			use nonfungibles_v2::Transfer;
 			T::Nfts::enable_transfer(&loan.collection, &loan.item)?;
 		}
-		LoanOfNft::<T>::remove(loan.collection, loan.item);
 		Self::release_listing(pool, &loan.collection);
 		Loans::<T>::remove(loan_id);
 		Self::deposit_event(Event::LoanClosed { loan: loan_id, reason });

@@ -156,7 +156,7 @@ impl<T: Config> Pallet<T> {
 			match key.task {
 				SweepTask::SettleAuction => Self::settle_scheduled(key.loan, now, meter, stats),
 				SweepTask::CheckLoan => {
-					Self::check_health(key.loan, now, CheckKind::Scheduled, meter, stats)
+					Self::check_health(key.loan, now, CheckKind::Scheduled, meter, stats);
 				}
 			}
 		}
@@ -187,23 +187,26 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Check one active loan: start its auction when it is overdue or unhealthy, otherwise file
-	/// its next check (`kind` says when).
+	/// its next check (`kind` says when). Returns `false` when the loan is closed (no longer
+	/// stored): the entry that named it was left behind by `close_loan`.
 	pub(crate) fn check_health(
 		loan_id: LoanId,
 		now: BlockNumberFor<T>,
 		kind: CheckKind,
 		meter: &mut WeightMeter,
 		stats: &mut SweepStats,
-	) {
+	) -> bool {
 		stats.checked += 1;
-		let loan = Loans::<T>::get(loan_id).filter(|l| l.state == LoanState::Active);
+		let stored = Loans::<T>::get(loan_id);
+		let open = stored.is_some();
+		let loan = stored.filter(|l| l.state == LoanState::Active);
 		let pool = loan.as_ref().and_then(|l| Self::pool_now(l.pool));
 		let (Some(mut loan), Some(pool)) = (loan, pool) else {
 			meter.consume(T::WeightInfo::sweep_check());
 			if kind == CheckKind::Scheduled {
 				Self::remove_stray_entries(loan_id);
 			}
-			return;
+			return open;
 		};
 		let value = Self::value_loan(&loan, &pool.ledger);
 		let reason = if Self::is_overdue(&loan, now) {
@@ -222,7 +225,7 @@ impl<T: Config> Pallet<T> {
 				Self::reschedule_check(loan_id, &mut loan, now.saturating_add(One::one()));
 				Loans::<T>::insert(loan_id, loan);
 			}
-			return;
+			return true;
 		}
 		meter.consume(T::WeightInfo::sweep_check());
 		let next = Self::next_check_at(&loan, &value, &pool, now);
@@ -230,6 +233,7 @@ impl<T: Config> Pallet<T> {
 			Self::reschedule_check(loan_id, &mut loan, next);
 			Loans::<T>::insert(loan_id, loan);
 		}
+		true
 	}
 
 	/// A fixed loan past its due block and grace period.
@@ -287,8 +291,9 @@ impl<T: Config> Pallet<T> {
 		Schedule::<T>::remove(ScheduleKey::new(blocks(at), task, loan));
 	}
 
-	/// The first entry (the one being handled) concerns a loan that is gone or not in the state
-	/// the entry expects; remove it so the schedule moves on.
+	/// The first entry (the one being handled) concerns a loan that is gone (its entry was left
+	/// by `close_loan`) or not in the state the entry expects; remove it so the schedule moves
+	/// on.
 	fn remove_stray_entries(loan: LoanId) {
 		if let Some(key) = Schedule::<T>::iter_keys().next().filter(|key| key.loan == loan) {
 			Schedule::<T>::remove(key);
@@ -320,7 +325,8 @@ impl<T: Config> Pallet<T> {
 				}
 			};
 			// A collection's pledged NFTs, in key order from the cursor. Loans already in
-			// auction or defaulted are among them; `check_health` skips those.
+			// auction or defaulted are among them, and closed loans' entries; `check_health`
+			// skips those.
 			let next = match last {
 				None => LoanOfNft::<T>::iter_prefix(collection).next(),
 				Some(last) => LoanOfNft::<T>::iter_prefix_from(
@@ -334,7 +340,11 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			HealthCheckCursor::<T>::put((collection, Some(item)));
-			Self::check_health(loan, now, CheckKind::PriceChange, meter, stats);
+			if !Self::check_health(loan, now, CheckKind::PriceChange, meter, stats) {
+				// The index entry of a closed loan, left by `close_loan`: drop it (the cursor
+				// moves on from its key all the same).
+				LoanOfNft::<T>::remove(collection, item);
+			}
 		}
 	}
 

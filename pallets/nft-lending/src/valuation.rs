@@ -61,8 +61,16 @@ impl<T: Config> Pallet<T> {
 		loan: &LoanOf<T>,
 		ledger: &PoolLedger<BlockNumberFor<T>>,
 	) -> LoanValue {
+		Self::value_loan_at(loan, ledger, Self::health_valuation(&loan.collection))
+	}
+
+	/// Value an active loan whose NFT's health valuation (the TWAP) the caller has read.
+	pub(crate) fn value_loan_at(
+		loan: &LoanOf<T>,
+		ledger: &PoolLedger<BlockNumberFor<T>>,
+		valuation: Balance,
+	) -> LoanValue {
 		let debt = Self::active_debt(loan, ledger);
-		let valuation = Self::health_valuation(&loan.collection);
 		LoanValue {
 			debt,
 			valuation,
@@ -71,10 +79,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The valuation a new borrow is measured against: `min(spot, twap)` of a fresh price.
-	pub(crate) fn borrow_valuation(collection: &T::CollectionId) -> Result<Balance, Error<T>> {
+	/// The valuation a new borrow is measured against, `min(spot, twap)` of a fresh price, and
+	/// the health valuation (the TWAP), from one read of the price.
+	pub(crate) fn borrow_valuation(
+		collection: &T::CollectionId,
+	) -> Result<(Balance, Balance), Error<T>> {
 		let price = T::Prices::floor_price(collection).ok_or(Error::<T>::NoPrice)?;
 		frame_support::ensure!(price.fresh, Error::<T>::StalePrice);
-		Ok(valuation::borrow_valuation(price.spot, price.twap))
+		Ok((valuation::borrow_valuation(price.spot, price.twap), price.twap))
 	}
 }

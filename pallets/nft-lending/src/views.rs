@@ -261,13 +261,13 @@ impl<T: Config> Pallet<T> {
 			.filter(|entry| entry.status == ListingStatus::Listed)
 			.cloned()
 			.ok_or(BorrowLimitError::CollectionNotListed)?;
-		if LoanOfNft::<T>::contains_key(collection, item) {
+		if Self::loan_of_nft(&collection, &item).is_some() {
 			return Err(BorrowLimitError::NftAlreadyPledged);
 		}
 		if listing.open_loans >= listing.params.max_loans {
 			return Err(BorrowLimitError::MaxLoansReached);
 		}
-		let value = Self::borrow_valuation(&collection).map_err(|e| match e {
+		let (value, _) = Self::borrow_valuation(&collection).map_err(|e| match e {
 			Error::<T>::StalePrice => BorrowLimitError::StalePrice,
 			_ => BorrowLimitError::NoPrice,
 		})?;
@@ -316,6 +316,7 @@ impl<T: Config> Pallet<T> {
 			use frame_support::traits::tokens::nonfungibles_v2::InspectEnumerable as _;
 			T::Nfts::owned(account)
 				.filter_map(|(collection, item)| LoanOfNft::<T>::get(collection, item))
+				// A stale index entry names a closed loan: `loan_info` finds nothing.
 				.filter_map(|id| Self::loan_info(id).map(|info| (id, info)))
 				.filter(|(_, info)| &info.borrower == account)
 				.collect()

@@ -80,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `1489`
-		// Minimum execution time: 9_934_000 picoseconds.
-		Weight::from_parts(13_996_000, 1489)
+		// Minimum execution time: 10_686_000 picoseconds.
+		Weight::from_parts(14_162_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1528`
 		//  Estimated: `4869`
-		// Minimum execution time: 44_603_000 picoseconds.
-		Weight::from_parts(52_550_000, 4869)
+		// Minimum execution time: 49_129_000 picoseconds.
+		Weight::from_parts(58_720_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1457`
 		//  Estimated: `4869`
-		// Minimum execution time: 14_938_000 picoseconds.
-		Weight::from_parts(19_290_000, 4869)
+		// Minimum execution time: 15_583_000 picoseconds.
+		Weight::from_parts(21_753_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -115,8 +115,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1712`
 		//  Estimated: `4869`
-		// Minimum execution time: 21_298_000 picoseconds.
-		Weight::from_parts(27_758_000, 4869)
+		// Minimum execution time: 21_500_000 picoseconds.
+		Weight::from_parts(27_085_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -126,8 +126,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1457`
 		//  Estimated: `4869`
-		// Minimum execution time: 17_113_000 picoseconds.
-		Weight::from_parts(23_093_000, 4869)
+		// Minimum execution time: 16_717_000 picoseconds.
+		Weight::from_parts(27_744_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -139,8 +139,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1815`
 		//  Estimated: `4869`
-		// Minimum execution time: 23_845_000 picoseconds.
-		Weight::from_parts(29_398_000, 4869)
+		// Minimum execution time: 27_123_000 picoseconds.
+		Weight::from_parts(42_263_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -152,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1734`
 		//  Estimated: `6196`
-		// Minimum execution time: 65_478_000 picoseconds.
-		Weight::from_parts(76_286_000, 6196)
+		// Minimum execution time: 66_386_000 picoseconds.
+		Weight::from_parts(78_607_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -163,8 +163,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_072_000 picoseconds.
-		Weight::from_parts(8_957_000, 0)
+		// Minimum execution time: 6_115_000 picoseconds.
+		Weight::from_parts(10_133_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NftLending::Pools` (r:1 w:1)
@@ -177,8 +177,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1768`
 		//  Estimated: `4869`
-		// Minimum execution time: 74_700_000 picoseconds.
-		Weight::from_parts(83_116_000, 4869)
+		// Minimum execution time: 75_976_000 picoseconds.
+		Weight::from_parts(118_964_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -192,8 +192,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1806`
 		//  Estimated: `4869`
-		// Minimum execution time: 78_277_000 picoseconds.
-		Weight::from_parts(93_939_000, 4869)
+		// Minimum execution time: 71_204_000 picoseconds.
+		Weight::from_parts(91_189_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -227,8 +227,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2928`
 		//  Estimated: `4869`
-		// Minimum execution time: 149_928_000 picoseconds.
-		Weight::from_parts(200_212_000, 4869)
+		// Minimum execution time: 133_398_000 picoseconds.
+		Weight::from_parts(175_370_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -244,8 +244,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2067`
 		//  Estimated: `4869`
-		// Minimum execution time: 89_486_000 picoseconds.
-		Weight::from_parts(102_615_000, 4869)
+		// Minimum execution time: 96_751_000 picoseconds.
+		Weight::from_parts(168_497_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -259,18 +259,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
-	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::Schedule` (r:0 w:1)
-	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn repay() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2321`
 		//  Estimated: `4869`
-		// Minimum execution time: 103_067_000 picoseconds.
-		Weight::from_parts(120_294_000, 4869)
+		// Minimum execution time: 102_414_000 picoseconds.
+		Weight::from_parts(136_169_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
@@ -288,8 +284,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2158`
 		//  Estimated: `4869`
-		// Minimum execution time: 95_171_000 picoseconds.
-		Weight::from_parts(116_994_000, 4869)
+		// Minimum execution time: 98_985_000 picoseconds.
+		Weight::from_parts(115_747_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -307,8 +303,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `413`
 		//  Estimated: `6110`
-		// Minimum execution time: 109_646_000 picoseconds.
-		Weight::from_parts(131_880_000, 6110)
+		// Minimum execution time: 109_079_000 picoseconds.
+		Weight::from_parts(137_669_000, 6110)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -326,18 +322,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
-	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::Schedule` (r:0 w:1)
-	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn redeem() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2783`
 		//  Estimated: `8799`
-		// Minimum execution time: 190_029_000 picoseconds.
-		Weight::from_parts(219_672_000, 8799)
+		// Minimum execution time: 195_593_000 picoseconds.
+		Weight::from_parts(240_411_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `NftLending::Auctions` (r:1 w:1)
 	/// Proof: `NftLending::Auctions` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
@@ -359,8 +351,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
-	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
@@ -373,10 +363,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3171`
 		//  Estimated: `6196`
-		// Minimum execution time: 206_828_000 picoseconds.
-		Weight::from_parts(236_430_000, 6196)
+		// Minimum execution time: 212_909_000 picoseconds.
+		Weight::from_parts(344_745_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(15_u64))
+			.saturating_add(T::DbWeight::get().writes(14_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
 	/// Proof: `NftLending::Loans` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
@@ -396,8 +386,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:1 w:1)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(861), added: 3336, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
-	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
 	/// Proof: `Nfts::Account` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::ItemPriceOf` (r:0 w:1)
@@ -408,17 +396,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2733`
 		//  Estimated: `4869`
-		// Minimum execution time: 130_526_000 picoseconds.
-		Weight::from_parts(158_506_000, 4869)
+		// Minimum execution time: 136_414_000 picoseconds.
+		Weight::from_parts(233_404_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	fn sweep_base() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_429_000 picoseconds.
-		Weight::from_parts(3_078_000, 0)
+		// Minimum execution time: 2_609_000 picoseconds.
+		Weight::from_parts(4_945_000, 0)
 	}
 	/// Storage: `NftLending::Schedule` (r:1 w:0)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
@@ -426,8 +414,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3482`
-		// Minimum execution time: 7_463_000 picoseconds.
-		Weight::from_parts(10_781_000, 3482)
+		// Minimum execution time: 7_046_000 picoseconds.
+		Weight::from_parts(10_271_000, 3482)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `NftLending::Loans` (r:1 w:1)
@@ -442,8 +430,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2045`
 		//  Estimated: `4869`
-		// Minimum execution time: 37_485_000 picoseconds.
-		Weight::from_parts(63_210_000, 4869)
+		// Minimum execution time: 34_508_000 picoseconds.
+		Weight::from_parts(47_446_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -463,8 +451,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2055`
 		//  Estimated: `4869`
-		// Minimum execution time: 104_220_000 picoseconds.
-		Weight::from_parts(123_109_000, 4869)
+		// Minimum execution time: 96_607_000 picoseconds.
+		Weight::from_parts(128_896_000, 4869)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -488,8 +476,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `NftLending::LoanOfNft` (r:0 w:1)
-	/// Proof: `NftLending::LoanOfNft` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `NftLending::Schedule` (r:0 w:1)
 	/// Proof: `NftLending::Schedule` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
@@ -502,124 +488,124 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3345`
 		//  Estimated: `8799`
-		// Minimum execution time: 338_921_000 picoseconds.
-		Weight::from_parts(413_641_000, 8799)
+		// Minimum execution time: 226_294_000 picoseconds.
+		Weight::from_parts(320_403_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(16_u64))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_pool() -> Weight {
-		Weight::from_parts(13_996_000, 1489)
+		Weight::from_parts(14_162_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_pool_params() -> Weight {
-		Weight::from_parts(52_550_000, 4869)
+		Weight::from_parts(58_720_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(19_290_000, 4869)
+		Weight::from_parts(21_753_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn add_collection() -> Weight {
-		Weight::from_parts(27_758_000, 4869)
+		Weight::from_parts(27_085_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn update_collection() -> Weight {
-		Weight::from_parts(23_093_000, 4869)
+		Weight::from_parts(27_744_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn remove_collection() -> Weight {
-		Weight::from_parts(29_398_000, 4869)
+		Weight::from_parts(42_263_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_reserve() -> Weight {
-		Weight::from_parts(76_286_000, 6196)
+		Weight::from_parts(78_607_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_liquidation_config() -> Weight {
-		Weight::from_parts(8_957_000, 0)
+		Weight::from_parts(10_133_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(83_116_000, 4869)
+		Weight::from_parts(118_964_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(93_939_000, 4869)
+		Weight::from_parts(91_189_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn borrow() -> Weight {
-		Weight::from_parts(200_212_000, 4869)
+		Weight::from_parts(175_370_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn borrow_more() -> Weight {
-		Weight::from_parts(102_615_000, 4869)
+		Weight::from_parts(168_497_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn repay() -> Weight {
-		Weight::from_parts(120_294_000, 4869)
+		Weight::from_parts(136_169_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn extend() -> Weight {
-		Weight::from_parts(116_994_000, 4869)
+		Weight::from_parts(115_747_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn bid() -> Weight {
-		Weight::from_parts(131_880_000, 6110)
+		Weight::from_parts(137_669_000, 6110)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn redeem() -> Weight {
-		Weight::from_parts(219_672_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(11_u64))
-	}
-	fn settle() -> Weight {
-		Weight::from_parts(236_430_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(15_u64))
-	}
-	fn buy_defaulted() -> Weight {
-		Weight::from_parts(158_506_000, 4869)
+		Weight::from_parts(240_411_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
+	fn settle() -> Weight {
+		Weight::from_parts(344_745_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(14_u64))
+	}
+	fn buy_defaulted() -> Weight {
+		Weight::from_parts(233_404_000, 4869)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
+	}
 	fn sweep_base() -> Weight {
-		Weight::from_parts(3_078_000, 0)
+		Weight::from_parts(4_945_000, 0)
 	}
 	fn sweep_next() -> Weight {
-		Weight::from_parts(10_781_000, 3482)
+		Weight::from_parts(10_271_000, 3482)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn sweep_check() -> Weight {
-		Weight::from_parts(63_210_000, 4869)
+		Weight::from_parts(47_446_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn sweep_liquidate() -> Weight {
-		Weight::from_parts(123_109_000, 4869)
+		Weight::from_parts(128_896_000, 4869)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn sweep_settle() -> Weight {
-		Weight::from_parts(413_641_000, 8799)
+		Weight::from_parts(320_403_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
-			.saturating_add(ParityDbWeight::get().writes(16_u64))
+			.saturating_add(ParityDbWeight::get().writes(15_u64))
 	}
 }

@@ -46,8 +46,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 63_427_000 picoseconds.
-		Weight::from_parts(72_912_000, 0)
+		// Minimum execution time: 70_700_000 picoseconds.
+		Weight::from_parts(96_347_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -58,8 +58,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 48_560_000 picoseconds.
-		Weight::from_parts(56_904_000, 0)
+		// Minimum execution time: 54_596_000 picoseconds.
+		Weight::from_parts(85_685_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -70,8 +70,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `39`
 		//  Estimated: `3593`
-		// Minimum execution time: 23_820_000 picoseconds.
-		Weight::from_parts(31_024_000, 0)
+		// Minimum execution time: 25_489_000 picoseconds.
+		Weight::from_parts(36_696_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -82,8 +82,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 24_448_000 picoseconds.
-		Weight::from_parts(44_712_000, 0)
+		// Minimum execution time: 26_905_000 picoseconds.
+		Weight::from_parts(39_330_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -94,8 +94,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `6196`
-		// Minimum execution time: 62_738_000 picoseconds.
-		Weight::from_parts(72_289_000, 0)
+		// Minimum execution time: 70_624_000 picoseconds.
+		Weight::from_parts(138_675_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -106,8 +106,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 59_933_000 picoseconds.
-		Weight::from_parts(71_021_000, 0)
+		// Minimum execution time: 65_540_000 picoseconds.
+		Weight::from_parts(107_634_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 20_536_000 picoseconds.
-		Weight::from_parts(27_073_000, 0)
+		// Minimum execution time: 23_991_000 picoseconds.
+		Weight::from_parts(39_117_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -131,11 +131,11 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + u * (85 ±0)`
 		//  Estimated: `990 + u * (2603 ±0)`
-		// Minimum execution time: 22_574_000 picoseconds.
-		Weight::from_parts(24_977_000, 0)
+		// Minimum execution time: 45_312_000 picoseconds.
+		Weight::from_parts(46_887_000, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			// Standard Error: 245_855
-			.saturating_add(Weight::from_parts(19_618_622, 0).saturating_mul(u.into()))
+			// Standard Error: 196_575
+			.saturating_add(Weight::from_parts(30_463_772, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -144,24 +144,24 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_710_000 picoseconds.
-		Weight::from_parts(8_850_000, 0)
+		// Minimum execution time: 7_355_000 picoseconds.
+		Weight::from_parts(14_953_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 41_806_000 picoseconds.
-		Weight::from_parts(49_300_000, 0)
+		// Minimum execution time: 48_344_000 picoseconds.
+		Weight::from_parts(76_518_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 24_421_000 picoseconds.
-		Weight::from_parts(30_725_000, 0)
+		// Minimum execution time: 32_058_000 picoseconds.
+		Weight::from_parts(48_789_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 	}
 }

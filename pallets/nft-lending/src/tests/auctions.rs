@@ -134,8 +134,18 @@ fn redeem_without_bids_pays_the_fine_to_the_reserve_and_only_in_time() {
 	new_test_ext().execute_with(|| {
 		let (pool, loan, debt) = auction_of_a_crashed_punk();
 		let reserve = ledger(pool).reserve;
+		let settle_at = Auctions::<Test>::get(loan).unwrap().settle_at;
 		assert_ok!(NftLending::redeem(RuntimeOrigin::signed(alice()), loan));
 		assert_eq!(ledger(pool).reserve - reserve, Perbill::from_percent(5).mul_ceil(debt));
+		check();
+		// The auction's settlement entry is left for the sweep, which drops it quietly.
+		assert_eq!(Schedule::<Test>::iter_keys().count(), 1);
+		run_to_block(settle_at);
+		assert_eq!(Schedule::<Test>::iter_keys().count(), 0);
+		assert!(lending_events().iter().all(|e| !matches!(
+			e,
+			crate::Event::AuctionSettled { .. } | crate::Event::SweepStepFailed { .. }
+		)));
 		check();
 	});
 	new_test_ext().execute_with(|| {

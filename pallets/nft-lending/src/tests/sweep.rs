@@ -189,19 +189,73 @@ fn raising_a_pools_top_rate_queues_its_collections_for_a_health_check() {
 }
 
 #[test]
-fn repaying_removes_the_loans_check_from_the_schedule() {
+fn a_repaid_loans_check_and_index_entry_are_left_for_the_sweep_to_drop() {
 	new_test_ext().execute_with(|| {
 		let pool = fixed_pool(&[KITTIES], 10_000 * UNIT);
 		nft(KITTIES, 0, &alice());
 		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
 		let loan = borrow(&alice(), pool, KITTIES, 0, 100 * UNIT, Some(7 * DAY));
-		assert_eq!(Schedule::<Test>::iter_keys().count(), 1);
+		let entry = Schedule::<Test>::iter_keys().next().unwrap();
 		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, 1_000 * UNIT));
+		// Repay removes neither: they name a loan id that is never used again.
+		assert_eq!(Schedule::<Test>::iter_keys().collect::<Vec<_>>(), vec![entry]);
+		assert_eq!(LoanOfNft::<Test>::get(KITTIES, 0), Some(loan));
+		assert!(NftLending::loan_of_nft(&KITTIES, &0).is_none());
+		check();
+		// The sweep wakes at the stale check, drops it quietly and goes back to sleep.
+		run_to_block(entry.at() - 1);
+		assert_eq!(Schedule::<Test>::iter_keys().count(), 1);
+		frame_system::Pallet::<Test>::reset_events();
+		run_to_block(entry.at());
 		assert_eq!(Schedule::<Test>::iter_keys().count(), 0);
-		// The sweep wakes once at the stale block, finds nothing and goes back to sleep.
-		let wake = NextWake::<Test>::get().unwrap();
-		run_to_block(wake);
 		assert_eq!(NextWake::<Test>::get(), None);
+		assert!(lending_events().iter().all(|e| !matches!(
+			e,
+			Event::SweepStepFailed { .. }
+				| Event::LoanOverdue { .. }
+				| Event::AuctionStarted { .. }
+		)));
+		// The index entry goes on the collection's next price-change pass.
+		assert_eq!(LoanOfNft::<Test>::get(KITTIES, 0), Some(loan));
+		NftLending::note_price_change(KITTIES);
+		run_to_block(entry.at() + 1);
+		assert_eq!(LoanOfNft::<Test>::get(KITTIES, 0), None);
+		assert!(PendingHealthChecks::<Test>::get().is_empty());
+		assert!(!HealthCheckCursor::<Test>::exists());
+		check();
+	});
+}
+
+#[test]
+fn a_price_change_pass_drops_closed_loans_entries_and_checks_the_open_ones_between_them() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS], 100_000 * UNIT);
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		let loans: Vec<_> = (0..6)
+			.map(|item| {
+				nft(PUNKS, item, &alice());
+				borrow(&alice(), pool, PUNKS, item, 300 * UNIT, None)
+			})
+			.collect();
+		// Every other loan is repaid: its index entry stays behind.
+		for loan in loans.iter().step_by(2) {
+			assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), *loan, 10_000 * UNIT));
+		}
+		assert_eq!(LoanOfNft::<Test>::iter_prefix(PUNKS).count(), 6);
+		// The price falls to 400: 300 owed against 400 * 70% = 280, the open loans are unhealthy.
+		set_price(PUNKS, 400 * UNIT, 400 * UNIT);
+		run_to_block(frame_system::Pallet::<Test>::block_number() + 1);
+		for (i, loan) in loans.iter().enumerate() {
+			if i % 2 == 0 {
+				assert!(Loans::<Test>::get(loan).is_none());
+			} else {
+				assert!(in_auction(*loan), "loan {loan} was not liquidated");
+			}
+		}
+		// Only the open loans' entries are left.
+		let mut left: Vec<_> = LoanOfNft::<Test>::iter_prefix(PUNKS).map(|(_, l)| l).collect();
+		left.sort();
+		assert_eq!(left, vec![loans[1], loans[3], loans[5]]);
 		check();
 	});
 }

@@ -114,3 +114,29 @@ fn positions_list_deposits_and_loans() {
 }
 
 use sp_arithmetic::FixedPointNumber;
+
+#[test]
+fn a_repaid_nft_can_be_pledged_again_while_its_old_index_entry_waits_for_the_sweep() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS], 10_000 * UNIT);
+		nft(PUNKS, 0, &alice());
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		let first = borrow(&alice(), pool, PUNKS, 0, 300 * UNIT, None);
+		assert_eq!(
+			NftLending::max_borrow_amount(pool, PUNKS, 0),
+			Err(BorrowLimitError::NftAlreadyPledged)
+		);
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), first, 10_000 * UNIT));
+		// The stale entry names a closed loan: no position, and the NFT is free to pledge.
+		assert_eq!(LoanOfNft::<Test>::get(PUNKS, 0), Some(first));
+		assert!(NftLending::positions(alice()).loans.is_empty());
+		assert_eq!(NftLending::max_borrow_amount(pool, PUNKS, 0), Ok(400 * UNIT));
+		let second = borrow(&alice(), pool, PUNKS, 0, 200 * UNIT, None);
+		assert_ne!(first, second);
+		assert_eq!(LoanOfNft::<Test>::get(PUNKS, 0), Some(second));
+		let loans: Vec<_> =
+			NftLending::positions(alice()).loans.into_iter().map(|(id, _)| id).collect();
+		assert_eq!(loans, vec![second]);
+		check();
+	});
+}
