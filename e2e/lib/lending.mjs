@@ -39,7 +39,10 @@ export function eventMatching(api, pallet, name, fields = {}) {
   if (!kind) throw new Error(`the metadata has no event ${pallet}.${name}`);
   return (event) =>
     kind.is(event) &&
-    Object.entries(fields).every(([field, value]) => event.data[field].toString() === String(value));
+    Object.entries(fields).every(([field, value]) =>
+      // A struct such as a loan id (`{ pool, index }`) prints as JSON, fields in order.
+      event.data[field].toString() === (typeof value === 'object' ? JSON.stringify(value) : String(value)),
+    );
 }
 
 /** What `who` paid in fees (and tips) for the transaction whose events are `records`. */
@@ -142,13 +145,26 @@ export async function poolListing(at, pool, collection) {
 }
 
 /**
- * The open loan `item` of `collection` backs, as a number, or null. The `loanOfNft` index may
- * still name a closed loan (closing a loan leaves its entry for the sweep to drop), so the loan
- * itself is looked up too. `at` is `api` or `await api.at(hash)`.
+ * A loan id (`LoanId`: the pool and the loan's number in it) as a plain `{ pool, index }`, from
+ * the codec an event, a storage entry or the runtime API carries. Calls take this form as it is.
+ */
+export function loanId(codec) {
+  return { pool: codec.pool.toNumber(), index: codec.index.toNumber() };
+}
+
+/** `pool/index`, how the scripts print a loan id. */
+export function loanName(loan) {
+  return `${loan.pool}/${loan.index}`;
+}
+
+/**
+ * The open loan `item` of `collection` backs, as a `{ pool, index }` (see `loanId`), or null. The
+ * `loanOfNft` index may still name a closed loan (closing a loan leaves its entry for the sweep to
+ * drop), so the loan itself is looked up too. `at` is `api` or `await api.at(hash)`.
  */
 export async function pledgedLoan(at, collection, item) {
   const entry = await at.query.nftLending.loanOfNft(collection, item);
   if (entry.isNone) return null;
-  const loan = entry.unwrap().toNumber();
+  const loan = loanId(entry.unwrap());
   return (await at.query.nftLending.loans(loan)).isSome ? loan : null;
 }

@@ -10,7 +10,9 @@ import {
   balances,
   eventsNamed,
   feePaid,
+  loanId,
   loanInfo,
+  loanName,
   nftOwner,
   pledgedLoan,
   poolInfo,
@@ -103,14 +105,15 @@ export async function borrowLockedRepay(
     borrower,
   );
   const borrowed = theEvent(api, borrow.events, 'nftLending', 'Borrowed');
-  const loan = borrowed.data.loan.toNumber();
+  const loan = loanId(borrowed.data.loan);
+  assert.equal(loan.pool, pool, "the loan's id names its pool");
   assert.equal(borrowed.data.borrower.toString(), borrower.address);
   assert.equal(borrowed.data.amount.toBigInt(), amount);
   assert.ok(borrowed.data.due.isNone, 'a variable-rate loan has no due block');
   const afterBorrow = await balances(api, borrower, borrow.blockHash);
   assert.equal(afterBorrow.free - before.free, amount - feePaid(api, borrow.events, borrower));
   const atBorrow = await api.at(borrow.blockHash);
-  assert.equal(await pledgedLoan(atBorrow, collection, item), loan);
+  assert.deepEqual(await pledgedLoan(atBorrow, collection, item), loan);
   assert.equal(
     await nftOwner(api, collection, item, borrow.blockHash),
     borrower.address,
@@ -126,7 +129,10 @@ export async function borrowLockedRepay(
   const pledged = await atBorrow.call.nftLendingApi.maxBorrow(pool, collection, item);
   assert.ok(pledged.isErr && pledged.asErr.isNftAlreadyPledged, 'no second loan on it');
   const positions = await atBorrow.call.nftLendingApi.positions(borrower.address);
-  assert.ok(positions.loans.some(([id]) => id.toNumber() === loan), 'positions() lists the loan');
+  assert.ok(
+    positions.loans.some(([id]) => loanName(loanId(id)) === loanName(loan)),
+    'positions() lists the loan',
+  );
 
   // Nobody can move a pledged NFT, its owner included.
   const locked = await expectModuleError(
@@ -147,7 +153,7 @@ export async function borrowLockedRepay(
   );
   assert.equal(eventsNamed(api, first.events, 'nftLending', 'LoanClosed').length, 0);
   const atFirst = await api.at(first.blockHash);
-  assert.equal(await pledgedLoan(atFirst, collection, item), loan, 'still pledged');
+  assert.deepEqual(await pledgedLoan(atFirst, collection, item), loan, 'still pledged');
 
   // Offering more than the debt pays exactly the debt and closes the loan.
   const beforeFull = await balances(api, borrower, first.blockHash);
@@ -161,7 +167,7 @@ export async function borrowLockedRepay(
   const paid = repaidAll.data.amount.toBigInt();
   assert.ok(paid >= remaining && paid < remaining + UNIT, `paid ${paid}, owed ${remaining} and up`);
   const closed = theEvent(api, full.events, 'nftLending', 'LoanClosed');
-  assert.equal(closed.data.loan.toNumber(), loan);
+  assert.deepEqual(loanId(closed.data.loan), loan);
   assert.ok(closed.data.reason.isRepaid);
   const afterFull = await balances(api, borrower, full.blockHash);
   assert.equal(beforeFull.free - afterFull.free, paid + feePaid(api, full.events, borrower));
@@ -205,7 +211,11 @@ export async function runtimeApiAnswers(api) {
     assert.ok(info.sharePrice.toBigInt() >= ONE);
   }
   assert.ok((await api.call.nftLendingApi.pool(999)).isNone, 'no pool 999');
-  assert.equal(await loanInfo(api, 4_000_000_000), undefined, 'no such loan');
+  assert.equal(
+    await loanInfo(api, { pool: variablePool, index: 4_000_000_000 }),
+    undefined,
+    'no such loan',
+  );
 
   const notListed = await api.call.nftLendingApi.maxBorrow(variablePool, 1, 0);
   assert.ok(notListed.isErr && notListed.asErr.isCollectionNotListed, 'Kitties are not in pool 0');

@@ -12,6 +12,7 @@
 import { fileURLToPath } from 'node:url';
 
 import { RPC_URL, UNIT, connect, devAccounts } from '../lib/chain.mjs';
+import { loanName } from '../lib/lending.mjs';
 import { borrowLockedRepay, depositAndWithdraw, runtimeApiAnswers } from '../lib/stories.mjs';
 
 /** Runs the stories concurrently against the node at `url`; rejects on the first failure. */
@@ -33,7 +34,7 @@ export async function runLocalLifecycle(url = RPC_URL, say = () => {}) {
         item: 3, // Dave's Punk
         amount: 500n * UNIT,
         part: 200n * UNIT,
-      }).then(({ loan }) => say(`borrower: loan ${loan} opened, NFT locked, repaid, NFT back`)),
+      }).then(({ loan }) => say(`borrower: loan ${loanName(loan)} opened, NFT locked, repaid, NFT back`)),
       runtimeApiAnswers(api).then(() => say('runtime API: pool, loan, maxBorrow, positions')),
     ]);
   } finally {

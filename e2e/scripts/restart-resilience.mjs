@@ -36,7 +36,7 @@ import {
   waitForFinalizedBlock,
   withTimeout,
 } from '../lib/chain.mjs';
-import { poolAccount, theEvent } from '../lib/lending.mjs';
+import { loanId, loanName, poolAccount, theEvent } from '../lib/lending.mjs';
 
 const NODE_BIN =
   process.env.NODE_BIN ?? path.join(homedir(), '.cache/nft-lending/target/release/nft-lending-node');
@@ -144,7 +144,11 @@ async function snapshot(api, blockHash, accounts) {
     const { data } = await at.query.system.account(address);
     balances[name] = `${data.free.toString()}/${data.reserved.toString()}`;
   }
-  return { loans, balances, nextLoanId: (await at.query.nftLending.nextLoanId()).toString() };
+  // How many loans each pool has opened (the next loan's number in it).
+  const loansOpened = (await at.query.nftLending.pools.entries())
+    .map(([key, pool]) => `${key.args[0].toString()}=${pool.unwrap().loansOpened.toString()}`)
+    .sort();
+  return { loans, balances, loansOpened };
 }
 
 /** The number of the newest finalized block. */
@@ -197,10 +201,10 @@ export async function restartResilience(say = () => {}) {
       apiAlice.tx.nftLending.borrow(0, 0, 7, 300n * UNIT, null), // Dave's Punk 7
       dave,
     );
-    const loan = theEvent(apiAlice, borrow.events, 'nftLending', 'Borrowed').data.loan.toNumber();
+    const loan = loanId(theEvent(apiAlice, borrow.events, 'nftLending', 'Borrowed').data.loan);
     const borrowedAt = (await apiAlice.rpc.chain.getHeader(borrow.blockHash)).number.toNumber();
     await waitForFinalizedBlock(apiAlice, borrowedAt, 60_000);
-    say(`Dave's loan ${loan} opened in block #${borrowedAt} and finalized`);
+    say(`Dave's loan ${loanName(loan)} opened in block #${borrowedAt} and finalized`);
 
     const watched = {
       dave: dave.address,
@@ -275,7 +279,7 @@ export async function restartResilience(say = () => {}) {
       waitForFinalizedBlock(apiAlice, repaidAt, 60_000),
       waitForFinalizedBlock(apiBob, repaidAt, 60_000),
     ]);
-    say(`Dave repaid loan ${loan} through Bob in #${repaidAt}; finalized on both`);
+    say(`Dave repaid loan ${loanName(loan)} through Bob in #${repaidAt}; finalized on both`);
   } finally {
     for (const api of apis) await api.disconnect().catch(() => {});
     await Promise.all(nodes.map((node) => node.stop()));

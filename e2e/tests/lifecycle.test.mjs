@@ -19,7 +19,9 @@ import {
   eventMatching,
   eventsNamed,
   feePaid,
+  loanId,
   loanInfo,
+  loanName,
   nftOwner,
   pledgedLoan,
   poolAccount,
@@ -117,7 +119,7 @@ describe('the lending lifecycle on the dev chain', { concurrency: true }, () => 
       api.tx.nftLending.borrow(BLUE_CHIP_POOL, PUNKS, item, amount, null),
       borrower,
     );
-    const loan = theEvent(api, borrow.events, 'nftLending', 'Borrowed').data.loan.toNumber();
+    const loan = loanId(theEvent(api, borrow.events, 'nftLending', 'Borrowed').data.loan);
     const opened = await loanInfo(api, loan, borrow.blockHash);
     const health = Number(opened.healthFactor.unwrap().toBigInt()) / 1e18;
     assert.ok(health > 1 && health < 1.9, `health factor ${health} near 0.7/0.4`);
@@ -129,7 +131,7 @@ describe('the lending lifecycle on the dev chain', { concurrency: true }, () => 
     // The TWAP falls below debt / 70% about 3 minutes into the crash; the sweep then liquidates.
     const unhealthy = await log.waitFor(
       eventMatching(api, 'nftLending', 'LoanUnhealthy', { loan }),
-      `NftLending.LoanUnhealthy for loan ${loan} after the crash of Punks`,
+      `NftLending.LoanUnhealthy for loan ${loanName(loan)} after the crash of Punks`,
       5 * MINUTE,
     );
     const started = log.eventsIn(
@@ -186,7 +188,7 @@ describe('the lending lifecycle on the dev chain', { concurrency: true }, () => 
     await Promise.all([lenderDone.reached, borrowerDone.reached]);
     const settled = await log.waitFor(
       eventMatching(api, 'nftLending', 'AuctionSettled', { loan }),
-      `NftLending.AuctionSettled for loan ${loan}`,
+      `NftLending.AuctionSettled for loan ${loanName(loan)}`,
       3 * MINUTE,
     );
     const s = settled.event.data;
@@ -278,7 +280,7 @@ describe('the lending lifecycle on the dev chain', { concurrency: true }, () => 
       borrower,
     );
     const borrowed = theEvent(api, borrow.events, 'nftLending', 'Borrowed');
-    const loan = borrowed.data.loan.toNumber();
+    const loan = loanId(borrowed.data.loan);
     const openedAt = (await api.rpc.chain.getHeader(borrow.blockHash)).number.toNumber();
     assert.equal(borrowed.data.due.unwrap().toNumber(), openedAt + term, 'due after the term');
     assert.ok(borrowed.data.apr.isSome, 'a fixed-rate loan locks its APR');
@@ -290,7 +292,7 @@ describe('the lending lifecycle on the dev chain', { concurrency: true }, () => 
 
     const overdue = await log.waitFor(
       eventMatching(api, 'nftLending', 'LoanOverdue', { loan }),
-      `NftLending.LoanOverdue for loan ${loan} (overdue at block #${overdueAt})`,
+      `NftLending.LoanOverdue for loan ${loanName(loan)} (overdue at block #${overdueAt})`,
       (overdueAt - openedAt + 10) * 6_000,
     );
     assert.equal(overdue.block.number, overdueAt, 'liquidated at its overdue block, not before');

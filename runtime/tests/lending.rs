@@ -6,7 +6,7 @@ mod common;
 use common::{new_test_ext, run_to_block};
 use frame_support::{assert_noop, assert_ok, BoundedVec};
 use nft_lending_runtime::{Balances, FloorPriceOracle, NftLending, Nfts, RuntimeOrigin, UNIT};
-use pallet_nft_lending::{views::LoanStatus, LoanState, Loans, PendingHealthChecks};
+use pallet_nft_lending::{views::LoanStatus, LoanId, LoanState, Loans, PendingHealthChecks};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 
@@ -19,6 +19,8 @@ const SHARED_POOL: u32 = 1;
 fn borrow_and_repay_against_the_demo_genesis() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		run_to_block(1);
+		// The pool's first loan.
+		let loan = LoanId::new(BLUE_CHIP_POOL, 0);
 		let alice = Alice.to_account_id();
 		// Alice owns Punk #0; the punk is priced 5,000 NFTL at genesis: 40% ltv allows 2,000.
 		assert_eq!(NftLending::max_borrow_amount(BLUE_CHIP_POOL, PUNKS, 0), Ok(2_000 * UNIT));
@@ -46,11 +48,11 @@ fn borrow_and_repay_against_the_demo_genesis() {
 		.is_err());
 
 		run_to_block(100);
-		let info = NftLending::loan_info(0).unwrap();
+		let info = NftLending::loan_info(loan).unwrap();
 		assert!(info.debt > 1_000 * UNIT, "interest accrued");
 		assert_eq!(info.status, LoanStatus::Active);
-		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice.clone()), 0, 2_000 * UNIT));
-		assert!(Loans::<nft_lending_runtime::Runtime>::get(0).is_none());
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice.clone()), loan, 2_000 * UNIT));
+		assert!(Loans::<nft_lending_runtime::Runtime>::get(loan).is_none());
 		assert_ok!(Nfts::transfer(
 			RuntimeOrigin::signed(alice),
 			PUNKS,
@@ -64,6 +66,8 @@ fn borrow_and_repay_against_the_demo_genesis() {
 fn a_fixed_term_loan_in_the_shared_pool_runs_overdue_into_an_auction() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		run_to_block(1);
+		// The pool's first loan.
+		let loan = LoanId::new(SHARED_POOL, 0);
 		let bob = Bob.to_account_id();
 		// Bob owns Kitty #1 (800 NFTL, ltv 30%); the dev pool offers 20-, 100- and 600-block terms.
 		assert_noop!(
@@ -85,13 +89,16 @@ fn a_fixed_term_loan_in_the_shared_pool_runs_overdue_into_an_auction() {
 			200 * UNIT,
 			Some(20)
 		));
-		let due = NftLending::loan_info(0).unwrap().due.unwrap();
+		let due = NftLending::loan_info(loan).unwrap().due.unwrap();
 		// Dev grace period: 5 blocks; overdue from due + 6.
 		run_to_block(due + 5);
-		assert_eq!(Loans::<nft_lending_runtime::Runtime>::get(0).unwrap().state, LoanState::Active);
+		assert_eq!(
+			Loans::<nft_lending_runtime::Runtime>::get(loan).unwrap().state,
+			LoanState::Active
+		);
 		run_to_block(due + 6);
 		assert_eq!(
-			Loans::<nft_lending_runtime::Runtime>::get(0).unwrap().state,
+			Loans::<nft_lending_runtime::Runtime>::get(loan).unwrap().state,
 			LoanState::InAuction
 		);
 	});
@@ -101,6 +108,8 @@ fn a_fixed_term_loan_in_the_shared_pool_runs_overdue_into_an_auction() {
 fn a_feeders_price_reaches_the_lending_pallet_and_a_crash_liquidates() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		run_to_block(1);
+		// The pool's first loan.
+		let loan = LoanId::new(BLUE_CHIP_POOL, 0);
 		let alice = Alice.to_account_id();
 		let charlie = Charlie.to_account_id();
 		// Charlie owns Punk #2 and borrows near the limit.
@@ -141,7 +150,7 @@ fn a_feeders_price_reaches_the_lending_pallet_and_a_crash_liquidates() {
 		// The TWAP fell below the liquidation line (2,000 / 70% = 2,857) on the way: the sweep
 		// auctioned the loan, and with nobody bidding in the dev chain's 20-block auction the
 		// loan defaulted and the punk went to the pool for `buy_defaulted`.
-		let state = Loans::<nft_lending_runtime::Runtime>::get(0).unwrap().state;
+		let state = Loans::<nft_lending_runtime::Runtime>::get(loan).unwrap().state;
 		assert!(matches!(state, LoanState::Defaulted { held_by_pool: true, .. }), "{state:?}");
 		let pool_account = NftLending::pool_account(BLUE_CHIP_POOL);
 		assert_eq!(

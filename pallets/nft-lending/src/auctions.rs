@@ -36,7 +36,7 @@ impl<T: Config> Pallet<T> {
 		if loan.state != LoanState::Active {
 			return Ok(false);
 		}
-		let mut pool = Self::accrued_pool(loan.pool)?;
+		let mut pool = Self::accrued_pool(loan_id.pool)?;
 		let value = Self::value_loan(&loan, &pool.ledger);
 		if reason == LiquidationReason::Unhealthy && !value.liquidatable {
 			return Ok(false);
@@ -71,7 +71,7 @@ impl<T: Config> Pallet<T> {
 		);
 		loan.state = LoanState::InAuction;
 		Loans::<T>::insert(loan_id, &loan);
-		Pools::<T>::insert(loan.pool, pool);
+		Pools::<T>::insert(loan_id.pool, pool);
 
 		Self::deposit_event(match reason {
 			LiquidationReason::Overdue => Event::LoanOverdue { loan: loan_id, debt: value.debt },
@@ -81,7 +81,6 @@ impl<T: Config> Pallet<T> {
 		});
 		Self::deposit_event(Event::AuctionStarted {
 			loan: loan_id,
-			pool: loan.pool,
 			debt: value.debt,
 			penalty,
 			min_bid: auction::min_first_bid(value.debt, value.valuation, config.first_bid_discount),
@@ -145,8 +144,8 @@ impl<T: Config> Pallet<T> {
 		let running = Auctions::<T>::get(loan_id).ok_or(Error::<T>::AuctionNotFound)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < running.redeem_until, Error::<T>::RedeemPeriodOver);
-		let mut pool = Self::accrued_pool(loan.pool)?;
-		let pool_account = Self::pool_account(loan.pool);
+		let mut pool = Self::accrued_pool(loan_id.pool)?;
+		let pool_account = Self::pool_account(loan_id.pool);
 
 		T::Currency::transfer(borrower, &pool_account, running.debt, Preservation::Preserve)?;
 		pool.ledger.cash =
@@ -183,7 +182,7 @@ impl<T: Config> Pallet<T> {
 		// The auction's settlement entry stays for the sweep to drop (see `close_loan`).
 		Auctions::<T>::remove(loan_id);
 		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Redeemed, true)?;
-		Pools::<T>::insert(loan.pool, pool);
+		Pools::<T>::insert(loan_id.pool, pool);
 		Self::deposit_event(Event::Redeemed {
 			loan: loan_id,
 			debt: running.debt,
@@ -206,7 +205,7 @@ impl<T: Config> Pallet<T> {
 	/// reserve, then written off. No bid, or an NFT that cannot be delivered: the loan defaults.
 	pub(crate) fn settle_auction(loan_id: LoanId, running: AuctionOf<T>) -> DispatchResult {
 		let loan = Loans::<T>::get(loan_id).ok_or(Error::<T>::LoanNotFound)?;
-		let mut pool = Self::accrued_pool(loan.pool)?;
+		let mut pool = Self::accrued_pool(loan_id.pool)?;
 		Auctions::<T>::remove(loan_id);
 		pool.ledger.auction_debt = pool.ledger.auction_debt.saturating_sub(running.debt);
 
@@ -222,7 +221,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer_on_hold(
 			&reason,
 			&winner,
-			&Self::pool_account(loan.pool),
+			&Self::pool_account(loan_id.pool),
 			price,
 			Precision::Exact,
 			Restriction::Free,
@@ -235,8 +234,8 @@ impl<T: Config> Pallet<T> {
 			.checked_add(split.to_pool + split.to_reserve)
 			.ok_or(Error::<T>::Overflow)?;
 		pool.ledger.reserve = pool.ledger.reserve.saturating_add(split.to_reserve);
-		Self::book_loss(loan.pool, &mut pool.ledger, loan_id, split.shortfall);
-		if Self::pay_from_pool(loan.pool, &loan.borrower, split.to_borrower).is_err() {
+		Self::book_loss(loan_id.pool, &mut pool.ledger, loan_id, split.shortfall);
+		if Self::pay_from_pool(loan_id.pool, &loan.borrower, split.to_borrower).is_err() {
 			// The borrower's account cannot receive it (e.g. below the existential deposit).
 			pool.ledger.cash = pool.ledger.cash.saturating_add(split.to_borrower);
 			pool.ledger.reserve = pool.ledger.reserve.saturating_add(split.to_borrower);
@@ -246,7 +245,7 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Liquidated, false)?;
-		Pools::<T>::insert(loan.pool, pool);
+		Pools::<T>::insert(loan_id.pool, pool);
 		Self::deposit_event(Event::AuctionSettled {
 			loan: loan_id,
 			winner,
@@ -267,17 +266,17 @@ impl<T: Config> Pallet<T> {
 		running: &AuctionOf<T>,
 	) -> DispatchResult {
 		let claim = running.debt;
-		Self::book_loss(loan.pool, &mut pool.ledger, loan_id, claim);
+		Self::book_loss(loan_id.pool, &mut pool.ledger, loan_id, claim);
 		pool.ledger.bad_debt =
 			pool.ledger.bad_debt.checked_add(claim).ok_or(Error::<T>::Overflow)?;
-		let held_by_pool = Self::deliver_nft(&loan, &Self::pool_account(loan.pool)).is_ok();
+		let held_by_pool = Self::deliver_nft(&loan, &Self::pool_account(loan_id.pool)).is_ok();
 		loan.state = LoanState::Defaulted {
 			since: frame_system::Pallet::<T>::block_number(),
 			start_price: running.valuation,
 			claim,
 			held_by_pool,
 		};
-		Pools::<T>::insert(loan.pool, pool);
+		Pools::<T>::insert(loan_id.pool, pool);
 		Loans::<T>::insert(loan_id, loan);
 		Self::deposit_event(Event::LoanDefaulted { loan: loan_id, claim, held_by_pool });
 		Ok(())
@@ -294,11 +293,11 @@ impl<T: Config> Pallet<T> {
 		};
 		let price = Self::defaulted_price(since, start_price);
 		ensure!(price <= max_price, Error::<T>::PriceAboveMax);
-		let mut pool = Self::accrued_pool(loan.pool)?;
+		let mut pool = Self::accrued_pool(loan_id.pool)?;
 
 		T::Currency::transfer(
 			buyer,
-			&Self::pool_account(loan.pool),
+			&Self::pool_account(loan_id.pool),
 			price,
 			Preservation::Preserve,
 		)?;
@@ -312,7 +311,7 @@ impl<T: Config> Pallet<T> {
 		pool.ledger.cash = pool.ledger.cash.checked_add(price).ok_or(Error::<T>::Overflow)?;
 		pool.ledger.bad_debt = pool.ledger.bad_debt.saturating_sub(claim);
 		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::DefaultedSold, false)?;
-		Pools::<T>::insert(loan.pool, pool);
+		Pools::<T>::insert(loan_id.pool, pool);
 		Self::deposit_event(Event::DefaultedSold { loan: loan_id, buyer: buyer.clone(), price });
 		Ok(())
 	}

@@ -19,6 +19,8 @@ use sp_runtime::{traits::One, TryRuntimeError};
 /// What a pool's loans add up to, counted loan by loan.
 #[derive(Default)]
 struct LoanTotals {
+	/// The highest `LoanId::index` among the pool's open loans.
+	highest_index: Option<u32>,
 	scaled_debt: Balance,
 	fixed_rate_weight: Balance,
 	fixed_books_min: Balance,
@@ -32,7 +34,9 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut totals: BTreeMap<PoolId, LoanTotals> = BTreeMap::new();
 		for (loan_id, loan) in Loans::<T>::iter() {
-			Self::check_loan(loan_id, &loan, totals.entry(loan.pool).or_default())?;
+			let pool_totals = totals.entry(loan_id.pool).or_default();
+			pool_totals.highest_index = pool_totals.highest_index.max(Some(loan_id.index));
+			Self::check_loan(loan_id, &loan, pool_totals)?;
 		}
 		// Each open loan is in the index (checked above). Other entries are closed loans' (left
 		// by `close_loan` for the sweep): they name no stored loan, so no NFT backs two loans.
@@ -103,7 +107,7 @@ impl<T: Config> Pallet<T> {
 			(LoanState::Active, LoanDebt::Fixed { principal, unpaid_interest, apr, .. }) => {
 				totals.fixed_rate_weight +=
 					interest::rate_weight(*principal, *apr).unwrap_or_default();
-				let pool = Pools::<T>::get(loan.pool).ok_or("loan of a missing pool")?;
+				let pool = Pools::<T>::get(loan_id.pool).ok_or("loan of a missing pool")?;
 				totals.fixed_books_min += principal + unpaid_interest;
 				totals.fixed_books_max += Self::active_debt(loan, &pool.ledger);
 			}
@@ -137,6 +141,11 @@ impl<T: Config> Pallet<T> {
 		totals: LoanTotals,
 	) -> Result<(), TryRuntimeError> {
 		let ledger = &pool.ledger;
+		// Loan numbers come from the pool's count, so none is given out twice.
+		ensure!(
+			totals.highest_index.is_none_or(|index| index < pool.loans_opened),
+			"a loan's number is beyond the pool's count of opened loans"
+		);
 		// 1. Shares add up.
 		let shares: Balance = Shares::<T>::iter_prefix_values(pool_id).sum();
 		let locked = if ledger.total_shares > 0 { T::MinimumLiquidity::get() } else { 0 };
@@ -181,8 +190,8 @@ impl<T: Config> Pallet<T> {
 
 	fn check_collections() -> Result<(), TryRuntimeError> {
 		let mut open: BTreeMap<(PoolId, T::CollectionId), u32> = BTreeMap::new();
-		for (_, loan) in Loans::<T>::iter() {
-			*open.entry((loan.pool, loan.collection)).or_default() += 1;
+		for (loan_id, loan) in Loans::<T>::iter() {
+			*open.entry((loan_id.pool, loan.collection)).or_default() += 1;
 		}
 		let mut listed: BTreeMap<T::CollectionId, u32> = BTreeMap::new();
 		let listings = Pools::<T>::iter().flat_map(|(pool_id, pool)| {

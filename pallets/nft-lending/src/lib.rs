@@ -263,10 +263,6 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Id the next loan gets.
-	#[pallet::storage]
-	pub type NextLoanId<T> = StorageValue<_, LoanId, ValueQuery>;
-
 	/// Open loans: active, in auction, or defaulted awaiting the sale of their NFT.
 	#[pallet::storage]
 	pub type Loans<T: Config> = StorageMap<_, Twox64Concat, LoanId, LoanOf<T>>;
@@ -359,7 +355,6 @@ pub mod pallet {
 		/// A loan was opened and its NFT pledged. `apr` and `due` are set for fixed-rate loans.
 		Borrowed {
 			loan: LoanId,
-			pool: PoolId,
 			borrower: T::AccountId,
 			collection: T::CollectionId,
 			item: T::ItemId,
@@ -382,7 +377,6 @@ pub mod pallet {
 		/// An auction of a liquidated loan's NFT started.
 		AuctionStarted {
 			loan: LoanId,
-			pool: PoolId,
 			debt: Balance,
 			penalty: Balance,
 			min_bid: Balance,

@@ -48,7 +48,8 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_within_ceiling(&pool, &listing, amount)?;
 		let utilization_after = Self::ensure_can_lend(&pool, amount)?;
 
-		let loan_id = NextLoanId::<T>::get();
+		let loan_id = LoanId::new(pool_id, pool.loans_opened);
+		pool.loans_opened = pool.loans_opened.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let (debt, apr, due) = match (&pool.params.rate_model, term) {
 			(RateModel::Variable { .. }, Some(_)) => Err(Error::<T>::TermNotApplicable)?,
@@ -88,7 +89,6 @@ impl<T: Config> Pallet<T> {
 		listing.open_loans += 1;
 		Self::put_listing(&mut pool, &collection, listing.clone());
 		let mut loan = Loan {
-			pool: pool_id,
 			borrower: borrower.clone(),
 			collection,
 			item,
@@ -103,14 +103,12 @@ impl<T: Config> Pallet<T> {
 		loan.next_check = Self::next_check_at(&loan, &loan_value, &pool, now);
 		Self::schedule(loan.next_check, SweepTask::CheckLoan, loan_id);
 		Loans::<T>::insert(loan_id, loan);
-		NextLoanId::<T>::put(loan_id + 1);
 
 		pool.ledger.cash -= amount;
 		Self::pay_from_pool(pool_id, borrower, amount)?;
 		Pools::<T>::insert(pool_id, pool);
 		Self::deposit_event(Event::Borrowed {
 			loan: loan_id,
-			pool: pool_id,
 			borrower: borrower.clone(),
 			collection,
 			item,
@@ -131,7 +129,7 @@ impl<T: Config> Pallet<T> {
 		let LoanDebt::Variable { scaled_debt } = loan.debt else {
 			return Err(Error::<T>::NotVariableLoan.into());
 		};
-		let mut pool = Self::accrued_pool(loan.pool)?;
+		let mut pool = Self::accrued_pool(loan_id.pool)?;
 		ensure!(pool.status == PoolStatus::Active, Error::<T>::PoolPaused);
 		let mut listing = Self::listed_collection(&pool, &loan.collection)?;
 		let (value, health_valuation) = Self::borrow_valuation(&loan.collection)?;
@@ -150,7 +148,7 @@ impl<T: Config> Pallet<T> {
 		listing.scaled_debt = listing.scaled_debt.saturating_add(added);
 		loan.debt = LoanDebt::Variable { scaled_debt: scaled_debt + added };
 		pool.ledger.cash -= amount;
-		Self::pay_from_pool(loan.pool, borrower, amount)?;
+		Self::pay_from_pool(loan_id.pool, borrower, amount)?;
 		let debt = Self::active_debt(&loan, &pool.ledger);
 		// More debt brings the day interest could make it unhealthy forward.
 		let now = frame_system::Pallet::<T>::block_number();
@@ -160,7 +158,7 @@ impl<T: Config> Pallet<T> {
 			Self::reschedule_check(loan_id, &mut loan, next);
 		}
 		Self::put_listing(&mut pool, &loan.collection, listing);
-		Pools::<T>::insert(loan.pool, pool);
+		Pools::<T>::insert(loan_id.pool, pool);
 		Loans::<T>::insert(loan_id, loan);
 		Self::deposit_event(Event::BorrowedMore { loan: loan_id, amount, debt });
 		Ok(())
@@ -174,17 +172,22 @@ impl<T: Config> Pallet<T> {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		let mut loan = Loans::<T>::get(loan_id).ok_or(Error::<T>::LoanNotFound)?;
 		ensure!(loan.state == LoanState::Active, Error::<T>::LoanNotActive);
-		let mut pool = Self::accrued_pool(loan.pool)?;
+		let mut pool = Self::accrued_pool(loan_id.pool)?;
 		let debt = Self::active_debt(&loan, &pool.ledger);
 		let paid = amount.min(debt);
 
-		T::Currency::transfer(payer, &Self::pool_account(loan.pool), paid, Preservation::Preserve)?;
+		T::Currency::transfer(
+			payer,
+			&Self::pool_account(loan_id.pool),
+			paid,
+			Preservation::Preserve,
+		)?;
 		pool.ledger.cash = pool.ledger.cash.checked_add(paid).ok_or(Error::<T>::Overflow)?;
 
 		let remaining = if paid == debt {
 			Self::take_off_books(&loan, &mut pool, debt);
 			Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Repaid, true)?;
-			Pools::<T>::insert(loan.pool, pool);
+			Pools::<T>::insert(loan_id.pool, pool);
 			0
 		} else {
 			let mut listing =
@@ -223,7 +226,7 @@ impl<T: Config> Pallet<T> {
 			}
 			let remaining = Self::active_debt(&loan, &pool.ledger);
 			Self::put_listing(&mut pool, &loan.collection, listing);
-			Pools::<T>::insert(loan.pool, pool);
+			Pools::<T>::insert(loan_id.pool, pool);
 			Loans::<T>::insert(loan_id, loan);
 			remaining
 		};
@@ -243,7 +246,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < overdue_at, Error::<T>::LoanOverdue);
-		let mut pool = Self::accrued_pool(loan.pool)?;
+		let mut pool = Self::accrued_pool(loan_id.pool)?;
 		ensure!(pool.status == PoolStatus::Active, Error::<T>::PoolPaused);
 		Self::listed_collection(&pool, &loan.collection)?;
 		let value = Self::value_loan(&loan, &pool.ledger);
@@ -252,7 +255,7 @@ impl<T: Config> Pallet<T> {
 		let interest_paid = value.debt - principal;
 		T::Currency::transfer(
 			borrower,
-			&Self::pool_account(loan.pool),
+			&Self::pool_account(loan_id.pool),
 			interest_paid,
 			Preservation::Preserve,
 		)?;
@@ -281,7 +284,7 @@ impl<T: Config> Pallet<T> {
 		// A new term at a new rate: its next check moves with it.
 		let next = Self::next_check_at(&loan, &Self::value_loan(&loan, &pool.ledger), &pool, now);
 		Self::reschedule_check(loan_id, &mut loan, next);
-		Pools::<T>::insert(loan.pool, pool);
+		Pools::<T>::insert(loan_id.pool, pool);
 		Loans::<T>::insert(loan_id, loan);
 		Self::deposit_event(Event::Extended { loan: loan_id, interest_paid, apr, due });
 		Ok(())

@@ -55,6 +55,7 @@ impl<T: Config> Pallet<T> {
 				status: PoolStatus::Active,
 				collections: Default::default(),
 				ledger,
+				loans_opened: 0,
 			},
 		);
 		NextPoolId::<T>::put(id + 1);

@@ -200,7 +200,7 @@ impl<T: Config> Pallet<T> {
 		let stored = Loans::<T>::get(loan_id);
 		let open = stored.is_some();
 		let loan = stored.filter(|l| l.state == LoanState::Active);
-		let pool = loan.as_ref().and_then(|l| Self::pool_now(l.pool));
+		let pool = loan.as_ref().and_then(|_| Self::pool_now(loan_id.pool));
 		let (Some(mut loan), Some(pool)) = (loan, pool) else {
 			meter.consume(T::WeightInfo::sweep_check());
 			if kind == CheckKind::Scheduled {

@@ -208,7 +208,7 @@ impl<T: Config> Pallet<T> {
 		let valuation = Self::health_valuation(&loan.collection);
 		let (debt, status) = match &loan.state {
 			LoanState::Active => {
-				let pool = Self::pool_now(loan.pool)?;
+				let pool = Self::pool_now(loan_id.pool)?;
 				(Self::active_debt(&loan, &pool.ledger), LoanStatus::Active)
 			}
 			LoanState::InAuction => {
@@ -230,7 +230,7 @@ impl<T: Config> Pallet<T> {
 			),
 		};
 		Some(LoanInfo {
-			pool: loan.pool,
+			pool: loan_id.pool,
 			borrower: loan.borrower,
 			collection: loan.collection,
 			item: loan.item,

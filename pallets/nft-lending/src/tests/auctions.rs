@@ -326,17 +326,18 @@ fn a_collection_that_refuses_transfers_does_not_brick_settlement() {
 #[test]
 fn settle_and_bid_errors_change_nothing() {
 	new_test_ext().execute_with(|| {
-		let (_, loan, debt) = auction_of_a_crashed_punk();
+		let (pool, loan, debt) = auction_of_a_crashed_punk();
+		let unknown = LoanId::new(pool, 99);
 		assert_noop!(
-			NftLending::settle(RuntimeOrigin::signed(bob()), 99),
+			NftLending::settle(RuntimeOrigin::signed(bob()), unknown),
 			Error::<Test>::AuctionNotFound
 		);
 		assert_noop!(
-			NftLending::bid(RuntimeOrigin::signed(bob()), 99, debt),
+			NftLending::bid(RuntimeOrigin::signed(bob()), unknown, debt),
 			Error::<Test>::AuctionNotFound
 		);
 		assert_noop!(
-			NftLending::redeem(RuntimeOrigin::signed(alice()), 99),
+			NftLending::redeem(RuntimeOrigin::signed(alice()), unknown),
 			Error::<Test>::LoanNotFound
 		);
 		// A bidder without the money.

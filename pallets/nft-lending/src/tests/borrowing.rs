@@ -27,8 +27,59 @@ fn borrow_pledges_the_nft_and_pays_the_borrower() {
 		assert_eq!(ledger(pool).cash, 10_000 * UNIT - 1_000_000_000 - 400 * UNIT);
 		assert!(lending_events().iter().any(|e| matches!(
 			e,
-			crate::Event::Borrowed { loan: 0, amount, apr: None, due: None, .. } if *amount == 400 * UNIT
+			crate::Event::Borrowed { loan: l, amount, apr: None, due: None, .. }
+				if *l == loan && *amount == 400 * UNIT
 		)));
+		check();
+	});
+}
+
+/// The id in the pool's `Borrowed` event of the latest borrow.
+fn last_borrowed() -> LoanId {
+	lending_events()
+		.into_iter()
+		.rev()
+		.find_map(|e| match e {
+			crate::Event::Borrowed { loan, .. } => Some(loan),
+			_ => None,
+		})
+		.expect("a Borrowed event")
+}
+
+#[test]
+fn each_pool_numbers_its_loans_and_never_reuses_a_number() {
+	new_test_ext().execute_with(|| {
+		let blue_chip = setup_variable();
+		let shared = variable_pool(&[KITTIES], 10_000 * UNIT);
+		nft(KITTIES, 0, &bob());
+		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
+		let open = |who: AccountId, pool, collection, item| {
+			assert_ok!(NftLending::borrow(
+				RuntimeOrigin::signed(who),
+				pool,
+				collection,
+				item,
+				100 * UNIT,
+				None
+			));
+			last_borrowed()
+		};
+		assert_eq!(open(alice(), blue_chip, PUNKS, 0), LoanId::new(blue_chip, 0));
+		// Another pool counts on its own.
+		assert_eq!(open(bob(), shared, KITTIES, 0), LoanId::new(shared, 0));
+		assert_eq!(open(alice(), blue_chip, PUNKS, 1), LoanId::new(blue_chip, 1));
+		// A closed loan's number is not given out again, not even to the same NFT.
+		assert_ok!(NftLending::repay(
+			RuntimeOrigin::signed(alice()),
+			LoanId::new(blue_chip, 0),
+			1_000 * UNIT
+		));
+		assert_eq!(open(alice(), blue_chip, PUNKS, 0), LoanId::new(blue_chip, 2));
+		assert_eq!(Pools::<Test>::get(blue_chip).unwrap().loans_opened, 3);
+		assert_eq!(Pools::<Test>::get(shared).unwrap().loans_opened, 1);
+		// The same number in another pool is another loan.
+		assert_eq!(Loans::<Test>::get(LoanId::new(shared, 0)).unwrap().borrower, bob());
+		assert_eq!(Loans::<Test>::get(LoanId::new(blue_chip, 1)).unwrap().item, 1);
 		check();
 	});
 }
@@ -214,7 +265,7 @@ fn borrow_more_stays_within_the_current_ltv() {
 			Error::<Test>::ZeroAmount
 		);
 		assert_noop!(
-			NftLending::borrow_more(RuntimeOrigin::signed(alice()), 77, UNIT),
+			NftLending::borrow_more(RuntimeOrigin::signed(alice()), LoanId::new(pool, 77), UNIT),
 			Error::<Test>::LoanNotFound
 		);
 		check();
@@ -274,7 +325,7 @@ fn repay_errors_change_nothing() {
 			Error::<Test>::ZeroAmount
 		);
 		assert_noop!(
-			NftLending::repay(RuntimeOrigin::signed(alice()), 99, UNIT),
+			NftLending::repay(RuntimeOrigin::signed(alice()), LoanId::new(pool, 99), UNIT),
 			Error::<Test>::LoanNotFound
 		);
 		// A payer who cannot pay.

@@ -101,7 +101,7 @@ pub fn borrow(
 	amount: Balance,
 	term: Option<u64>,
 ) -> LoanId {
-	let id = NextLoanId::<Test>::get();
+	let id = LoanId::new(pool, Pools::<Test>::get(pool).expect("pool exists").loans_opened);
 	assert_ok!(NftLending::borrow(
 		RuntimeOrigin::signed(who.clone()),
 		pool,

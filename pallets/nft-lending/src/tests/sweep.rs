@@ -24,8 +24,12 @@ fn an_overdue_fixed_loan_goes_to_auction_exactly_after_its_grace_period() {
 		run_to_block(due + grace + 1);
 		assert!(in_auction(loan));
 		let events = lending_events();
-		assert!(events.iter().any(|e| matches!(e, Event::LoanOverdue { loan: 0, .. })));
-		assert!(events.iter().any(|e| matches!(e, Event::AuctionStarted { loan: 0, .. })));
+		assert!(events
+			.iter()
+			.any(|e| matches!(e, Event::LoanOverdue { loan: l, .. } if *l == loan)));
+		assert!(events
+			.iter()
+			.any(|e| matches!(e, Event::AuctionStarted { loan: l, .. } if *l == loan)));
 		// Its check left the schedule; its auction's end took its place.
 		let entries: Vec<_> = Schedule::<Test>::iter_keys().collect();
 		assert_eq!(
@@ -63,7 +67,9 @@ fn a_price_drop_makes_a_variable_loan_unhealthy_and_starts_an_auction() {
 		assert_eq!(PendingHealthChecks::<Test>::get().to_vec(), vec![PUNKS]);
 		run_to_block(6);
 		assert!(in_auction(loan));
-		assert!(lending_events().iter().any(|e| matches!(e, Event::LoanUnhealthy { loan: 0, .. })));
+		assert!(lending_events()
+			.iter()
+			.any(|e| matches!(e, Event::LoanUnhealthy { loan: l, .. } if *l == loan)));
 	});
 }
 
@@ -146,7 +152,9 @@ fn a_loan_drifting_towards_its_threshold_is_checked_more_often_and_auctioned_on_
 		// Checks come closer together as the headroom shrinks.
 		let gaps: Vec<u64> = checks.windows(2).map(|w| w[1] - w[0]).collect();
 		assert!(gaps.first() > gaps.last(), "gaps {:?}..{:?}", gaps.first(), gaps.last());
-		assert!(lending_events().iter().any(|e| matches!(e, Event::LoanUnhealthy { loan: 0, .. })));
+		assert!(lending_events()
+			.iter()
+			.any(|e| matches!(e, Event::LoanUnhealthy { loan: l, .. } if *l == loan)));
 	});
 }
 

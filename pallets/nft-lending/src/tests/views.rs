@@ -43,7 +43,7 @@ fn loan_figures_show_debt_health_and_due_block() {
 		assert_eq!(figures.health_factor, Some(Rate::saturating_from_integer(2)));
 		assert_eq!(figures.due, Some(1 + 7 * DAY));
 		assert_eq!(figures.status, LoanStatus::Active);
-		assert_eq!(NftLending::loan_info(99), None);
+		assert_eq!(NftLending::loan_info(LoanId::new(0, 99)), None);
 	});
 }
 
