@@ -234,7 +234,7 @@ impl<T: Config> Pallet<T> {
 			.checked_add(split.to_pool + split.to_reserve)
 			.ok_or(Error::<T>::Overflow)?;
 		pool.ledger.reserve = pool.ledger.reserve.saturating_add(split.to_reserve);
-		Self::book_loss(loan_id.pool, &mut pool.ledger, loan_id, split.shortfall);
+		Self::book_loss(&mut pool.ledger, loan_id, split.shortfall);
 		if Self::pay_from_pool(loan_id.pool, &loan.borrower, split.to_borrower).is_err() {
 			// The borrower's account cannot receive it (e.g. below the existential deposit).
 			pool.ledger.cash = pool.ledger.cash.saturating_add(split.to_borrower);
@@ -266,7 +266,7 @@ impl<T: Config> Pallet<T> {
 		running: &AuctionOf<T>,
 	) -> DispatchResult {
 		let claim = running.debt;
-		Self::book_loss(loan_id.pool, &mut pool.ledger, loan_id, claim);
+		Self::book_loss(&mut pool.ledger, loan_id, claim);
 		pool.ledger.bad_debt =
 			pool.ledger.bad_debt.checked_add(claim).ok_or(Error::<T>::Overflow)?;
 		let held_by_pool = Self::deliver_nft(&loan, &Self::pool_account(loan_id.pool)).is_ok();

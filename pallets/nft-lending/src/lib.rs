@@ -406,13 +406,7 @@ pub mod pallet {
 		/// booked and the NFT is for sale with `buy_defaulted`.
 		LoanDefaulted { loan: LoanId, claim: Balance, held_by_pool: bool },
 		/// Lenders and/or the reserve lost money on a loan.
-		BadDebt {
-			pool: PoolId,
-			loan: LoanId,
-			loss: Balance,
-			covered_by_reserve: Balance,
-			written_off: Balance,
-		},
+		BadDebt { loan: LoanId, loss: Balance, covered_by_reserve: Balance, written_off: Balance },
 		/// A defaulted loan's NFT was sold; the price went to the pool.
 		DefaultedSold { loan: LoanId, buyer: T::AccountId, price: Balance },
 		/// The winner could not receive the NFT (its collection refuses transfers): the bid was

@@ -269,10 +269,9 @@ impl<T: Config> Pallet<T> {
 			.map(|_| ())
 	}
 
-	/// Book a loss on a loan: the reserve covers what it can, lenders the rest.
-	/// Returns `(covered_by_reserve, written_off)` and emits `BadDebt`.
+	/// Book a loss on a loan in its pool's `ledger`: the reserve covers what it can, lenders the
+	/// rest. Emits `BadDebt`.
 	pub(crate) fn book_loss(
-		pool_id: PoolId,
 		ledger: &mut PoolLedger<BlockNumberFor<T>>,
 		loan: LoanId,
 		loss: Balance,
@@ -282,13 +281,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let (covered_by_reserve, written_off) = math::auction::cover_loss(loss, ledger.reserve);
 		ledger.reserve -= covered_by_reserve;
-		Self::deposit_event(Event::BadDebt {
-			pool: pool_id,
-			loan,
-			loss,
-			covered_by_reserve,
-			written_off,
-		});
+		Self::deposit_event(Event::BadDebt { loan, loss, covered_by_reserve, written_off });
 	}
 
 	pub(crate) fn ensure_valid_liquidation_config(
