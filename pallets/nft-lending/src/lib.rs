@@ -555,6 +555,8 @@ pub mod pallet {
 		NftNotDeliverable,
 		/// An amount does not fit the arithmetic (far beyond any real balance).
 		Overflow,
+		/// The pool has given out every loan number (2^32 loans): it opens no more loans.
+		NoLoanNumberLeft,
 	}
 
 	#[pallet::hooks]

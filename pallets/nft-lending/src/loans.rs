@@ -49,7 +49,7 @@ impl<T: Config> Pallet<T> {
 		let utilization_after = Self::ensure_can_lend(&pool, amount)?;
 
 		let loan_id = LoanId::new(pool_id, pool.loans_opened);
-		pool.loans_opened = pool.loans_opened.checked_add(1).ok_or(Error::<T>::Overflow)?;
+		pool.loans_opened = pool.loans_opened.checked_add(1).ok_or(Error::<T>::NoLoanNumberLeft)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let (debt, apr, due) = match (&pool.params.rate_model, term) {
 			(RateModel::Variable { .. }, Some(_)) => Err(Error::<T>::TermNotApplicable)?,

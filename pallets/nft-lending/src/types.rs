@@ -13,7 +13,7 @@ pub type PoolId = u32;
 /// A pool numbers its loans 0, 1, 2, ... in the order they are opened, and never reuses a
 /// number; so "loan 3 of pool 1" names one loan for good. The number comes from the pool's own
 /// record (`Pool::loans_opened`), which every borrow writes anyway: opening a loan needs no
-/// global counter (see `docs/benchmarks.md`).
+/// global counter (see `docs/loans.md`).
 #[derive(
 	Encode,
 	Decode,
@@ -25,7 +25,6 @@ pub type PoolId = u32;
 	PartialOrd,
 	Ord,
 	Debug,
-	Default,
 	TypeInfo,
 	MaxEncodedLen,
 )]
@@ -391,12 +390,10 @@ pub enum LoanState<BlockNumber> {
 	},
 }
 
-/// A loan on one pledged NFT.
+/// A loan on one pledged NFT, stored under its [`LoanId`] (which names the pool that lent).
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
-///
-/// It is stored under its [`LoanId`], which names the pool that lent.
 pub struct Loan<AccountId, CollectionId, ItemId, BlockNumber> {
 	/// Who borrowed (and owns the pledged NFT).
 	pub borrower: AccountId,

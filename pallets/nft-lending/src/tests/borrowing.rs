@@ -85,6 +85,18 @@ fn each_pool_numbers_its_loans_and_never_reuses_a_number() {
 }
 
 #[test]
+fn a_pool_that_has_given_out_every_loan_number_refuses_the_next_borrow() {
+	new_test_ext().execute_with(|| {
+		let pool = setup_variable();
+		Pools::<Test>::mutate(pool, |p| p.as_mut().unwrap().loans_opened = u32::MAX);
+		assert_noop!(
+			NftLending::borrow(RuntimeOrigin::signed(alice()), pool, PUNKS, 0, 100 * UNIT, None),
+			Error::<Test>::NoLoanNumberLeft
+		);
+	});
+}
+
+#[test]
 fn borrow_is_measured_against_the_lower_of_spot_and_twap() {
 	new_test_ext().execute_with(|| {
 		let pool = setup_variable();
