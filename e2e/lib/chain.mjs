@@ -67,7 +67,8 @@ export async function connect(url = RPC_URL, timeoutMs = 30_000) {
 
 /**
  * The dev accounts (sr25519 //Alice, //Bob, ...) and their stashes (//Alice//stash as
- * `aliceStash`, ...): the 12 accounts the genesis presets fund.
+ * `aliceStash`, ...): the 12 accounts the genesis presets fund; and `aliceFeeder`
+ * (//Alice//feeder), the dev chain's price feeder.
  */
 export function devAccounts() {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
@@ -77,6 +78,7 @@ export function devAccounts() {
     accounts[key] = keyring.addFromUri(`//${name}`, { name });
     accounts[`${key}Stash`] = keyring.addFromUri(`//${name}//stash`, { name: `${name}//stash` });
   }
+  accounts.aliceFeeder = keyring.addFromUri('//Alice//feeder', { name: 'Alice//feeder' });
   return accounts;
 }
 
@@ -146,10 +148,11 @@ export async function signAndWaitForInclusion(api, tx, signer, timeoutMs = 60_00
  * resolves with `{ blockHash, events, dispatchError }` (`dispatchError` undefined on success).
  * Rejects when the transaction never makes it into a block.
  *
- * A dev account that is also a price feeder (Alice on `--dev`) has its off-chain worker sign a
- * feed every block with the nonce of the chain state, which can take the nonce of a transaction
- * still in the pool (`Usurped`, or `1014: Priority is too low` at submission). The transaction
- * was not included then, so it is signed again with a fresh nonce (up to `attempts` times).
+ * An account that is also a price feeder (Alice and Bob on the local testnet) has its off-chain
+ * worker sign a feed every block with the nonce of the chain state and the feed priority, which
+ * can take the nonce of a transaction still in the pool (`Usurped`, or `1014: Priority is too low`
+ * at submission). The transaction was not included then, so it is signed again with a fresh nonce
+ * (up to `attempts` times). The dev chain feeds with a key of its own (`aliceFeeder`).
  */
 export async function sendAndWatch(api, tx, signer, timeoutMs = 60_000, attempts = 3) {
   for (let attempt = 1; ; attempt++) {

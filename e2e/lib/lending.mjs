@@ -158,9 +158,9 @@ export function loanName(loan) {
 }
 
 /**
- * The open loan `item` of `collection` backs, as a `{ pool, index }` (see `loanId`), or null. The
- * `loanOfNft` index may still name a closed loan (closing a loan leaves its entry for the sweep to
- * drop), so the loan itself is looked up too. `at` is `api` or `await api.at(hash)`.
+ * The open loan `item` of `collection` backs, as a `{ pool, index }` (see `loanId`), or null: the
+ * pledge (`loanOfNft`; closing a loan removes it), checked against the loan itself. `at` is `api`
+ * or `await api.at(hash)`.
  */
 export async function pledgedLoan(at, collection, item) {
   const entry = await at.query.nftLending.loanOfNft(collection, item);

@@ -2,9 +2,10 @@
 // Lists a new NFT collection in the shared pool by OpenGov referendum, against a running dev
 // chain (RPC from RPC_URL, default ws://127.0.0.1:9944):
 //   1. Eve creates the collection with Nfts.create (it gets the next collection id);
-//   2. Eve notes the preimage of NftLending.addCollection(1, <id>, params) and submits it as a
-//      referendum on the lending_admin track (origin Origins.LendingAdmin), then places the
-//      decision deposit;
+//   2. Eve notes the preimage of Utility.batchAll([NftLending.addCollection(1, <id>, params),
+//      FloorPriceOracle.setReferencePrice(<id>, 500 NFTL)]) (governance lists the collection and
+//      gives the oracle its reference price in one proposal) and submits it as a referendum on the
+//      lending_admin track (origin Origins.LendingAdmin), then places the decision deposit;
 //   3. Alice, Bob and Charlie vote aye with 500,000 NFTL each (conviction Locked1x);
 //   4. the script waits for Referenda.Confirmed and the enactment (Scheduler.Dispatched, ok),
 //      then prints the collection's entry in the pool (in NftLending.pools(1).collections).
@@ -33,6 +34,9 @@ export const NEW_COLLECTION_PARAMS = {
   maxLoans: 20,
   liquidationPenalty: perbill(8),
 };
+
+/** Governance's view of the new collection's floor, given to the oracle with the listing. */
+export const NEW_COLLECTION_REFERENCE_PRICE = 500n * UNIT;
 
 /** Each voter's stake: Alice, Bob and Charlie. */
 const VOTE_BALANCE = 500_000n * UNIT;
@@ -88,7 +92,10 @@ export async function listCollection({
     const collection = theEvent(api, created.events, 'nfts', 'Created').data.collection.toNumber();
     say(`Eve created NFT collection ${collection}`);
 
-    const call = api.tx.nftLending.addCollection(pool, collection, params);
+    const call = api.tx.utility.batchAll([
+      api.tx.nftLending.addCollection(pool, collection, params),
+      api.tx.floorPriceOracle.setReferencePrice(collection, NEW_COLLECTION_REFERENCE_PRICE),
+    ]);
     const noted = await signAndWaitForInclusion(
       api,
       api.tx.preimage.notePreimage(call.method.toHex()),
@@ -98,7 +105,10 @@ export async function listCollection({
     if (hash !== call.method.hash.toHex()) {
       throw new Error(`the noted preimage ${hash} is not the call's hash ${call.method.hash.toHex()}`);
     }
-    say(`Preimage of NftLending.addCollection(${pool}, ${collection}, ...) noted: ${hash}`);
+    say(
+      `Preimage of batchAll(NftLending.addCollection(${pool}, ${collection}, ...), ` +
+        `FloorPriceOracle.setReferencePrice(${collection}, ...)) noted: ${hash}`,
+    );
 
     const submitted = await signAndWaitForInclusion(
       api,

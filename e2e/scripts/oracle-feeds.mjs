@@ -24,7 +24,7 @@ const FRESH_BLOCKS = 4;
 
 /**
  * Checks the feeds on the chain at `url`. `feederNames` are the dev accounts expected to feed
- * (`['alice', 'bob']` on the local testnet, `['alice']` on `--dev`): each must be a member, all of
+ * (`['alice', 'bob']` on the local testnet, `['aliceFeeder']` on `--dev`): each must be a member, all of
  * them together the minimum for a median, and each one's raw feed fresh. With `nearDemoFloors`
  * the spot prices must also be within 10% of the demo floors (not so right after a replayed
  * crash: the oracle's deviation guard lets a price climb back only step by step).
@@ -55,7 +55,8 @@ export async function checkOracleFeeds(
         120_000,
         `FloorPriceOracle.floorPrices(${collection}) was not updated after block #${start + 1}`,
       );
-      const { spot, twap, updatedAt } = price.unwrap();
+      // The borrowing series (the lower middle value of the feeds).
+      const { lower: { spot, twap }, updatedAt } = price.unwrap();
       const head = await api.rpc.chain.getHeader();
       const now = head.number.toNumber();
       const at = await api.at(head.hash);
@@ -68,7 +69,7 @@ export async function checkOracleFeeds(
           fedAt > start && now - fedAt <= FRESH_BLOCKS,
           `${feeder.meta.name}'s feed of collection ${collection} is fresh (fed at #${fedAt}, now #${now})`,
         );
-        assert.ok(value.toBigInt() > 0n);
+        assert.ok(value.lower.toBigInt() > 0n && value.lower.eq(value.upper), 'one price per feed');
       }
       const deviation = spot.toBigInt() > floor ? spot.toBigInt() - floor : floor - spot.toBigInt();
       if (nearDemoFloors) {

@@ -20,11 +20,16 @@ test('the chain presents its token as NFTL with 12 decimals', async () => {
   assert.equal(properties.tokenDecimals.unwrap()[0].toNumber(), 12);
 });
 
-test('the dev accounts are funded', async () => {
-  for (const account of Object.values(devAccounts())) {
+test('the dev accounts are funded, and the price feeder enough for its fees', async () => {
+  const { aliceFeeder, ...users } = devAccounts();
+  for (const account of Object.values(users)) {
     const { data } = await api.query.system.account(account.address);
     assert.ok(data.free.toBigInt() > 100_000n * UNIT, `${account.meta.name} is funded`);
   }
+  const { data } = await api.query.system.account(aliceFeeder.address);
+  assert.ok(data.free.toBigInt() > 100n * UNIT, 'Alice//feeder can pay its fees');
+  const feeders = (await api.query.feederMembership.members()).map((m) => m.toString());
+  assert.deepEqual(feeders, [aliceFeeder.address], 'the dev chain feeds with a key of its own');
 });
 
 test('the three demo collections exist with their names and ten items each', async () => {

@@ -10,7 +10,10 @@ import { after, before, test } from 'node:test';
 
 import { RPC_URL, connect, devAccounts } from '../lib/chain.mjs';
 import { poolListing } from '../lib/lending.mjs';
-import { NEW_COLLECTION_PARAMS } from '../scripts/list-collection.mjs';
+import {
+  NEW_COLLECTION_PARAMS,
+  NEW_COLLECTION_REFERENCE_PRICE,
+} from '../scripts/list-collection.mjs';
 
 const SCRIPT = fileURLToPath(new URL('../scripts/list-collection.mjs', import.meta.url));
 const SHARED_POOL = 1;
@@ -73,6 +76,14 @@ test('a referendum on the lending_admin track lists a new collection in the shar
     NEW_COLLECTION_PARAMS.liquidationPenalty,
   );
   assert.equal(entry.openLoans.toNumber(), 0);
-  assert.ok((await api.query.nftLending.listedCollections(collection)).toNumber() >= 1,
+  assert.ok((await api.query.nftLending.pricedCollections(collection)).toNumber() >= 1,
     'the oracle now tracks the collection');
+  assert.equal(
+    (await api.query.floorPriceOracle.referencePrices(collection)).unwrap().toBigInt(),
+    NEW_COLLECTION_REFERENCE_PRICE,
+    'the same referendum gave the oracle its reference price',
+  );
+  const listing = (await api.call.nftLendingApi.listing(SHARED_POOL, collection)).unwrap();
+  assert.equal(listing.roles.owner.unwrap().toString(), devAccounts().eve.address,
+    'the listing shows who can freeze its items');
 });

@@ -57,5 +57,5 @@ test("the feeder's prices reach the chain within a few blocks", { timeout: 3 * 6
   // Alice's raw feed of every demo collection is at most a few blocks old, and the median
   // (FloorPriceOracle.floorPrices) is updated twice after the check starts. Not near the demo
   // floors necessarily: the lifecycle test may just have replayed a crash.
-  await checkOracleFeeds(RPC_URL, () => {}, { feederNames: ['alice'], nearDemoFloors: false });
+  await checkOracleFeeds(RPC_URL, () => {}, { feederNames: ['aliceFeeder'], nearDemoFloors: false });
 });

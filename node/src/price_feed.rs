@@ -7,7 +7,10 @@
 //! - `POST` (or `GET`) `/scenario/crash[?collection=<id>]`: all collections (or one) fall linearly
 //!   to `1 - depth` of their price over `duration` seconds, in steps;
 //! - `/scenario/normal`: back to the plain wave;
-//! - `GET /scenario`: the current scenario.
+//! - `/scenario/scale?factor=<decimal>`: every price this server serves is multiplied by
+//!   `factor` (e.g. `10` or `0.1`), on top of the scenario: one feeder's source that lies, for the
+//!   oracle's manipulation tests (`factor=1` ends it);
+//! - `GET /scenario`: the current scenario and scale.
 //!
 //! Plain `std`: one thread, `TcpListener`, HTTP/1.1 with `Connection: close`.
 
@@ -22,9 +25,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::cli::PriceFeedParams;
-
-/// Off-chain persistent storage key the oracle's off-chain worker reads the feed URL from.
-pub const SOURCE_URL_KEY: &[u8] = b"floor-price-oracle::source-url";
 
 /// Where the `dev` chain serves demo prices unless told otherwise.
 pub const DEFAULT_DEMO_ADDR: SocketAddr =
@@ -80,7 +80,11 @@ pub fn spawn_server(addr: SocketAddr) -> io::Result<SocketAddr> {
 	let data = DemoData::bundled().map_err(io::Error::other)?;
 	let listener = TcpListener::bind(addr)?;
 	let bound = listener.local_addr()?;
-	let server = Arc::new(Server { data, scenario: Mutex::new(Scenario::Normal) });
+	let server = Arc::new(Server {
+		data,
+		scenario: Mutex::new(Scenario::Normal),
+		scale_ppm: Mutex::new(PPM),
+	});
 	std::thread::Builder::new().name("demo-price-feed".into()).spawn(move || {
 		for stream in listener.incoming() {
 			match stream {
@@ -193,16 +197,19 @@ impl DemoData {
 		PPM - depth_ppm * fallen_ms as u128 / duration_ms as u128
 	}
 
-	/// The `/prices` document at `now_ms`.
-	pub fn prices_json(&self, now_ms: u64, scenario: &Scenario) -> serde_json::Value {
+	/// The `/prices` document at `now_ms`, every price times `scale_ppm` parts per million.
+	pub fn prices_json(
+		&self,
+		now_ms: u64,
+		scenario: &Scenario,
+		scale_ppm: u128,
+	) -> serde_json::Value {
 		let prices: Vec<_> = self
 			.collections
 			.iter()
 			.map(|feed| {
-				json!({
-					"collection": feed.collection,
-					"floor": self.floor_at(feed, now_ms, scenario).to_string(),
-				})
+				let floor = self.floor_at(feed, now_ms, scenario).saturating_mul(scale_ppm) / PPM;
+				json!({ "collection": feed.collection, "floor": floor.to_string() })
 			})
 			.collect();
 		json!({ "timestamp": self.round(now_ms), "prices": prices })
@@ -302,6 +309,23 @@ fn find_head_end(buf: &[u8]) -> Option<usize> {
 	buf.windows(4).position(|w| w == b"\r\n\r\n")
 }
 
+/// A non-negative decimal such as `10`, `0.1` or `2.5` in parts per million (at most six
+/// decimals).
+pub fn parse_ppm(raw: &str) -> Option<u128> {
+	let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
+	if whole.is_empty() && fraction.is_empty() || fraction.len() > 6 {
+		return None;
+	}
+	let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+	if !digits(whole) || !digits(fraction) {
+		return None;
+	}
+	let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+	let fraction: u128 =
+		if fraction.is_empty() { 0 } else { format!("{fraction:0<6}").parse().ok()? };
+	whole.checked_mul(PPM)?.checked_add(fraction)
+}
+
 /// The value of `key` in a query string like `a=1&collection=2`.
 fn query_param<'a>(query: Option<&'a str>, key: &str) -> Option<&'a str> {
 	query?.split('&').find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
@@ -310,6 +334,8 @@ fn query_param<'a>(query: Option<&'a str>, key: &str) -> Option<&'a str> {
 struct Server {
 	data: DemoData,
 	scenario: Mutex<Scenario>,
+	/// What every served price is multiplied by, in ppm (`PPM`: as is).
+	scale_ppm: Mutex<u128>,
 }
 
 impl Server {
@@ -335,12 +361,31 @@ impl Server {
 	/// Status and JSON body for `request` at `now_ms`.
 	fn respond(&self, request: &Request, now_ms: u64) -> (u16, serde_json::Value) {
 		let mut scenario = self.scenario.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		let mut scale = self.scale_ppm.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 		let method = request.method.as_str();
 		let read_only = method == "GET";
 		let changes_scenario = method == "GET" || method == "POST";
+		let described = |scenario: &Scenario, scale: u128| {
+			let mut body = scenario.to_json(&self.data);
+			body["scale_ppm"] = json!(scale.to_string());
+			body
+		};
 		match request.path.as_str() {
-			"/prices" if read_only => (200, self.data.prices_json(now_ms, &scenario)),
-			"/scenario" if read_only => (200, scenario.to_json(&self.data)),
+			"/prices" if read_only => (200, self.data.prices_json(now_ms, &scenario, *scale)),
+			"/scenario" if read_only => (200, described(&scenario, *scale)),
+			"/scenario/scale" if changes_scenario => {
+				let raw = query_param(request.query.as_deref(), "factor").unwrap_or("");
+				match parse_ppm(raw) {
+					Some(ppm) if ppm > 0 => {
+						*scale = ppm;
+						(200, described(&scenario, *scale))
+					}
+					_ => (
+						400,
+						json!({ "error": format!("factor {raw:?} is not a positive decimal") }),
+					),
+				}
+			}
 			"/scenario/normal" if changes_scenario => {
 				*scenario = Scenario::Normal;
 				(200, scenario.to_json(&self.data))
@@ -360,9 +405,8 @@ impl Server {
 				*scenario = Scenario::Crash { since_ms: self.data.round(now_ms), collection };
 				(200, scenario.to_json(&self.data))
 			}
-			"/prices" | "/scenario" | "/scenario/normal" | "/scenario/crash" => {
-				(405, json!({ "error": format!("method {method} not allowed") }))
-			}
+			"/prices" | "/scenario" | "/scenario/normal" | "/scenario/crash"
+			| "/scenario/scale" => (405, json!({ "error": format!("method {method} not allowed") })),
 			path => (404, json!({ "error": format!("no such path {path}") })),
 		}
 	}
@@ -401,7 +445,7 @@ mod tests {
 	}
 
 	fn server() -> Server {
-		Server { data: data(), scenario: Mutex::new(Scenario::Normal) }
+		Server { data: data(), scenario: Mutex::new(Scenario::Normal), scale_ppm: Mutex::new(PPM) }
 	}
 
 	fn get(path: &str) -> Request {
@@ -499,7 +543,7 @@ mod tests {
 		assert_eq!(status, 200);
 		let later = now + 120_000;
 		let crashed = server.respond(&get("/prices"), later).1;
-		let normal = server.data.prices_json(later, &Scenario::Normal);
+		let normal = server.data.prices_json(later, &Scenario::Normal, PPM);
 		assert_eq!(floor_of(&crashed, 0), floor_of(&normal, 0));
 		assert!(floor_of(&crashed, 1) < floor_of(&normal, 1));
 		assert_eq!(server.respond(&get("/scenario"), later).1["collection"], 1);
@@ -507,6 +551,40 @@ mod tests {
 		assert_eq!(server.respond(&get("/scenario/normal"), later).0, 200);
 		assert_eq!(server.respond(&get("/prices"), later).1, normal);
 		assert_eq!(server.respond(&get("/scenario"), later).1["scenario"], "normal");
+	}
+
+	#[test]
+	fn a_scaled_source_serves_every_price_times_its_factor_until_reset() {
+		let server = server();
+		let now = 1_700_000_000_000;
+		let honest = server.respond(&get("/prices"), now).1;
+		assert_eq!(server.respond(&get("/scenario/scale?factor=10"), now).0, 200);
+		let lying = server.respond(&get("/prices"), now).1;
+		for collection in [0, 1, 2] {
+			assert_eq!(floor_of(&lying, collection), floor_of(&honest, collection) * 10);
+		}
+		assert_eq!(server.respond(&get("/scenario/scale?factor=0.1"), now).0, 200);
+		let low = server.respond(&get("/prices"), now).1;
+		assert_eq!(floor_of(&low, 0), floor_of(&honest, 0) / 10);
+		assert_eq!(server.respond(&get("/scenario"), now).1["scale_ppm"], "100000");
+		assert_eq!(server.respond(&get("/scenario/scale?factor=1"), now).0, 200);
+		assert_eq!(server.respond(&get("/prices"), now).1, honest);
+		for bad in ["", "0", "-1", "abc", "1.2345678", "."] {
+			let (status, _) = server.respond(&get(&format!("/scenario/scale?factor={bad}")), now);
+			assert_eq!(status, 400, "factor {bad:?}");
+		}
+		assert_eq!(server.respond(&get("/prices"), now).1, honest, "bad factors change nothing");
+	}
+
+	#[test]
+	fn decimals_parse_to_parts_per_million() {
+		assert_eq!(parse_ppm("10"), Some(10 * PPM));
+		assert_eq!(parse_ppm("0.1"), Some(PPM / 10));
+		assert_eq!(parse_ppm("2.5"), Some(2_500_000));
+		assert_eq!(parse_ppm(".5"), Some(500_000));
+		assert_eq!(parse_ppm("1.000001"), Some(1_000_001));
+		assert_eq!(parse_ppm("1.0000001"), None);
+		assert_eq!(parse_ppm("1e3"), None);
 	}
 
 	#[test]

@@ -151,6 +151,7 @@ pub fn new_full<
 	} = new_partial(&config)?;
 
 	setup_price_feed(&config, &price_feed_params, backend.offchain_storage())?;
+	insert_dev_feeder_key(&config, &keystore_container.keystore())?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -332,6 +333,27 @@ pub fn new_full<
 	Ok(task_manager)
 }
 
+/// On the dev chain, the price feeder key the `development` preset names (`//Alice//feeder` for
+/// `--dev` / `--alice`): a key of its own, so the off-chain worker's feeds never take the nonce of
+/// what Alice signs. Other chains' feeders insert their `flor` key themselves
+/// (`docs/feeder-node.md`).
+fn insert_dev_feeder_key(
+	config: &Configuration,
+	keystore: &sp_keystore::KeystorePtr,
+) -> Result<(), ServiceError> {
+	let (ChainType::Development, Some(seed)) =
+		(config.chain_spec.chain_type(), &config.dev_key_seed)
+	else {
+		return Ok(());
+	};
+	let suri = format!("{seed}//feeder");
+	let public = keystore
+		.sr25519_generate_new(pallet_floor_price_oracle::KEY_TYPE, Some(&suri))
+		.map_err(|e| ServiceError::Other(format!("cannot insert the dev feeder key: {e}")))?;
+	log::info!("💹 Dev price feeder key {suri} ({public}) in the keystore");
+	Ok(())
+}
+
 /// Starts the demo price server if asked, and tells the oracle's off-chain worker where to fetch
 /// prices by writing the URL into the off-chain persistent storage.
 fn setup_price_feed<S: OffchainStorage>(
@@ -363,7 +385,7 @@ fn setup_price_feed<S: OffchainStorage>(
 		(Some(url), Some(mut storage)) => {
 			storage.set(
 				sp_core::offchain::STORAGE_PREFIX,
-				price_feed::SOURCE_URL_KEY,
+				pallet_floor_price_oracle::SOURCE_URL_KEY,
 				url.as_bytes(),
 			);
 			log::info!("💹 Floor prices come from {url} (off-chain storage key `floor-price-oracle::source-url`)");

@@ -176,6 +176,12 @@ impl_runtime_apis! {
 		) -> pallet_nft_lending::views::Positions<AccountId, CollectionId, ItemId, BlockNumber> {
 			NftLending::account_positions(&account)
 		}
+		fn listing(
+			pool: pallet_nft_lending::PoolId,
+			collection: CollectionId,
+		) -> Option<pallet_nft_lending::views::ListingInfo<AccountId>> {
+			NftLending::listing_info(pool, collection)
+		}
 	}
 
 	impl pallet_transaction_payment_rpc_runtime_api::TransactionPaymentApi<Block, Balance> for Runtime {

@@ -9,7 +9,8 @@
 //!   preset sets no sudo key (`sudo: { key: null }`).
 //!
 //! - two lending pools with liquidity (see [`lending_genesis`]), priced collections and the
-//!   authorities as price feeders;
+//!   price feeders (the node's `//Alice//feeder` key on `development`, the authorities on
+//!   `local_testnet`);
 //! - governance track timings: fast on `development`, production on `local_testnet`.
 //!
 //! After changing a preset, regenerate `chain-specs/` with `scripts/generate-chain-specs.sh`
@@ -86,6 +87,24 @@ pub fn demo_collections() -> [DemoCollection; 3] {
 pub fn item_holders() -> [Sr25519Keyring; 4] {
 	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
 }
+
+/// The dev chain's price feeder key, `//Alice//feeder` (its public key below). A key of its own,
+/// not Alice's: the off-chain worker signs a feed every block with its account's nonce and the
+/// feed priority, and would otherwise compete with whatever Alice signs in Polkadot.js. The node
+/// inserts this key into its keystore on the dev chain (`node/src/service.rs`); on `--chain
+/// local` the validators feed with their own keys (zombienet inserts them).
+pub const DEV_FEEDER_SEED: &str = "//Alice//feeder";
+
+/// The account of [`DEV_FEEDER_SEED`] (`5DMFe9EEN7iukFRk9jfnbZUYZPBNAK24zSogGcLYywohQFZm`;
+/// `runtime/tests/genesis.rs` checks it against the seed).
+pub fn dev_feeder() -> AccountId {
+	AccountId::from(sp_core::hex2array!(
+		"38db278e618a487218e130a0c8e9999b2a7112ff56b6904373598300e0867720"
+	))
+}
+
+/// What the dev feeder holds: enough for the fees it pays up front (accepted feeds are refunded).
+pub const FEEDER_ENDOWMENT: Balance = 1_000 * UNIT;
 
 /// The 12 well-known dev accounts: Alice..Ferdie and their stashes.
 pub fn dev_accounts() -> Vec<AccountId> {
@@ -177,6 +196,7 @@ fn lending_genesis(network: Network) -> pallet_nft_lending::GenesisConfig<Runtim
 				bid_increment: Perbill::from_percent(1),
 				default_sale_duration: 50,
 				default_sale_floor: Perbill::from_percent(20),
+				delivery_timeout: 10,
 			}),
 			Network::LocalTestnet => None,
 		},
@@ -221,14 +241,21 @@ fn genesis(
 		.iter()
 		.map(|(aura, grandpa)| (aura.public().into(), grandpa.public().into()))
 		.collect();
-	// Every authority runs the price feeder with its own key (the same seed as its account).
-	let mut feeders: Vec<AccountId> = authorities.iter().map(|(k, _)| k.to_account_id()).collect();
+	// The dev chain feeds with a key of its own; a local testnet's authorities each feed with
+	// their own key (the same seed as their account).
+	let mut feeders: Vec<AccountId> = match network {
+		Network::Development => vec![dev_feeder()],
+		Network::LocalTestnet => authorities.iter().map(|(k, _)| k.to_account_id()).collect(),
+	};
 	feeders.sort();
+	let mut endowed: Vec<(AccountId, Balance)> =
+		dev_accounts().into_iter().map(|a| (a, ENDOWMENT)).collect();
+	if network == Network::Development {
+		endowed.push((dev_feeder(), FEEDER_ENDOWMENT));
+	}
 
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig {
-			balances: dev_accounts().into_iter().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>(),
-		},
+		balances: BalancesConfig { balances: endowed },
 		aura: pallet_aura::GenesisConfig {
 			authorities: keys.iter().map(|k| k.0.clone()).collect::<Vec<_>>(),
 		},
@@ -257,7 +284,8 @@ fn genesis(
 	})
 }
 
-/// `development`: Alice authors, finalizes and feeds prices alone.
+/// `development`: Alice authors and finalizes alone; the node's `//Alice//feeder` key feeds
+/// prices.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],

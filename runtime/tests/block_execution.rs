@@ -4,53 +4,18 @@
 mod common;
 
 use codec::Encode;
-use common::new_test_ext;
+use common::{new_test_ext, signed};
 use nft_lending_runtime::{
-	Balances, Executive, Header, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, System,
-	TxExtension, UncheckedExtrinsic, SLOT_DURATION, UNIT, VERSION,
+	Balances, Executive, Header, Runtime, RuntimeCall, RuntimeEvent, System, UncheckedExtrinsic,
+	SLOT_DURATION, UNIT,
 };
 use sp_consensus_aura::{Slot, AURA_ENGINE_ID};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
-	generic::{Digest, DigestItem, Era},
+	generic::{Digest, DigestItem},
 	traits::Header as _,
 };
-
-/// A transaction signed by `signer` with the runtime's transaction extensions, immortal.
-fn signed(signer: Sr25519Keyring, nonce: u32, call: RuntimeCall) -> UncheckedExtrinsic {
-	let genesis_hash = System::block_hash(0);
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	);
-	let payload = SignedPayload::from_raw(
-		call.clone(),
-		extension.clone(),
-		(
-			(),
-			VERSION.spec_version,
-			VERSION.transaction_version,
-			genesis_hash,
-			genesis_hash,
-			(),
-			(),
-			(),
-			None,
-			(),
-		),
-	);
-	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-	UncheckedExtrinsic::new_signed(call, signer.to_account_id().into(), signature.into(), extension)
-}
 
 #[test]
 fn a_block_with_a_transfer_and_an_nft_transfer_executes_on_the_dev_genesis() {

@@ -98,3 +98,23 @@ fn item_holders_pay_no_nft_deposits() {
 		}
 	});
 }
+
+#[test]
+fn the_dev_chain_feeds_prices_with_a_key_of_its_own_and_a_local_testnet_with_its_authorities() {
+	use nft_lending_runtime::genesis_config_presets::{dev_feeder, DEV_FEEDER_SEED};
+	use sp_core::{sr25519, Pair};
+	let derived = sr25519::Pair::from_string(DEV_FEEDER_SEED, None).expect("valid seed").public();
+	assert_eq!(dev_feeder(), derived.into());
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let feeders = pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get();
+		assert_eq!(feeders.to_vec(), vec![dev_feeder()]);
+		assert!(nft_lending_runtime::Balances::free_balance(dev_feeder()) > 0);
+	});
+	new_test_ext(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let mut expected =
+			vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()];
+		expected.sort();
+		let feeders = pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get();
+		assert_eq!(feeders.to_vec(), expected);
+	});
+}

@@ -1,7 +1,8 @@
 //! Benchmarks (frame-benchmarking v2). Worst case: the feeder set full, every feeder with a fresh
 //! value for every collection (so `pallet-oracle` and this pallet read all of them), and the
-//! TWAP history crossing into a new checkpoint bucket. Run with the runtime's real
-//! `OnPriceUpdated`, the measured weight includes the lending pallet's health-check mark.
+//! TWAP history crossing into a new checkpoint bucket, and the new median a fall of the health
+//! price. Run with the runtime's real `OnPriceFall`, the measured weight includes the lending
+//! pallet's health-check mark.
 
 use super::*;
 use crate::{pallet::*, traits::BenchmarkHelper as _};
@@ -42,9 +43,22 @@ fn priced_collections<T: Config>(
 	for collection in &collections {
 		<T as Config>::BenchmarkHelper::track(collection);
 		for feeder in feeders.iter().filter(|feeder| *feeder != except) {
-			T::Feeds::feed_value(Some(feeder.clone()), *collection, base_price::<T>())
-				.expect("feeder is a member");
+			T::Feeds::feed_value(
+				Some(feeder.clone()),
+				*collection,
+				FloorFeed::single(base_price::<T>()),
+			)
+			.expect("feeder is a member");
 		}
+		// The guarded price stands 10% higher, so the next median is a fall of the health price
+		// (the lending pallet is told: the worst case).
+		FloorPrices::<T>::mutate(collection, |state| {
+			if let Some(state) = state {
+				let higher = base_price::<T>() / 10 * 11;
+				state.upper.spot = higher;
+				state.upper.twap = higher;
+			}
+		});
 	}
 	collections
 }
@@ -106,7 +120,11 @@ mod benchmarks {
 
 		#[block]
 		{
-			<Pallet<T> as OnNewData<_, _, _>>::on_new_data(&feeder, &collection, &median);
+			<Pallet<T> as OnNewData<_, _, _>>::on_new_data(
+				&feeder,
+				&collection,
+				&FloorFeed::single(median),
+			);
 		}
 
 		assert_eq!(FloorPrices::<T>::get(collection).expect("priced").updated_at, now);
@@ -123,6 +141,19 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, minimum);
 
 		assert_eq!(MinimumFeeders::<T>::get(), minimum);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_reference_price() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let collection = <T as Config>::BenchmarkHelper::collection(0);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, collection, Some(base_price::<T>()));
+
+		assert_eq!(ReferencePrices::<T>::get(collection), Some(base_price::<T>()));
 		Ok(())
 	}
 

@@ -31,8 +31,15 @@ pub fn limit_move(reference: u128, median: u128, max_deviation: Perbill) -> Guar
 /// A value more than `factor` times above or below the reference cannot be a real floor price
 /// report: it is a unit error, a broken source or an attack.
 pub fn is_absurd(value: u128, reference: u128, factor: u32) -> bool {
+	is_outside_band(value, reference, reference, factor)
+}
+
+/// A value more than `factor` times above `high` or below `low`: absurd against a band, such as
+/// the lower and upper TWAPs of a collection whose two middle values differ (so neither middle
+/// alone, which a single feeder may hold, decides what the others may report).
+pub fn is_outside_band(value: u128, low: u128, high: u128, factor: u32) -> bool {
 	let factor = u128::from(factor.max(1));
-	value > reference.saturating_mul(factor) || value.saturating_mul(factor) < reference
+	value > high.saturating_mul(factor) || value.saturating_mul(factor) < low
 }
 
 #[cfg(test)]
@@ -67,6 +74,15 @@ mod tests {
 		assert!(is_absurd(1_001, 100, 10));
 		assert!(!is_absurd(10, 100, 10));
 		assert!(is_absurd(9, 100, 10));
+	}
+
+	#[test]
+	fn a_band_accepts_everything_within_a_factor_of_either_end() {
+		assert!(!is_outside_band(1_000, 100, 100_000, 10));
+		assert!(!is_outside_band(10, 100, 100_000, 10));
+		assert!(is_outside_band(9, 100, 100_000, 10));
+		assert!(!is_outside_band(1_000_000, 100, 100_000, 10));
+		assert!(is_outside_band(1_000_001, 100, 100_000, 10));
 	}
 
 	proptest! {

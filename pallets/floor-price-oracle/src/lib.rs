@@ -17,36 +17,58 @@
 //!    failure (no URL, HTTP error, timeout, bad JSON, no key) is logged and the worker returns:
 //!    block production never waits on it.
 //! 3. [`Call::submit_floor_prices`] checks everything, all or nothing (see its doc), and stores
-//!    each value in `pallet-oracle` through `DataFeeder::feed_value`. Accepted submissions are free.
-//! 4. `pallet-oracle` combines each collection's values with `DefaultCombineData`: the **median**
-//!    of the values younger than `MaxPriceAge` blocks, if at least [`MinimumFeeders`] of them
-//!    exist. It then calls this pallet's `OnNewData`.
-//! 5. On a new median ([`pricing`]) the pallet moves the guarded **spot** towards it by at most
-//!    `MaxDeviation` (clamping and flagging larger moves), updates the **TWAP** ([`twap`]) over
-//!    `TwapWindow`, stores [`FloorPrices`], emits [`Event::FloorPriceUpdated`] and tells
-//!    `Config::OnPriceUpdated` (the lending pallet marks the collection for its health check).
+//!    each value in `pallet-oracle` through `DataFeeder::feed_value`. Accepted submissions are
+//!    free; the [`CheckFeed`] transaction extension puts feeders' feeds ahead of ordinary
+//!    traffic and refuses other accounts' feeds before they enter the transaction pool.
+//! 4. `pallet-oracle` combines each collection's values with [`combine::MiddleValues`]: the two
+//!    **middle values** of the values younger than `MaxPriceAge` blocks (one value when their
+//!    count is odd), if at least [`Pallet::effective_minimum_feeders`] of them exist: governance's
+//!    [`MinimumFeeders`], and never fewer than a majority of the feeder set. It then calls this
+//!    pallet's `OnNewData`.
+//! 5. On a new median ([`pricing`]) the pallet moves two guarded **spots**, one towards each
+//!    middle value, by at most `MaxDeviation` (clamping and flagging larger moves), updates their
+//!    **TWAPs** ([`twap`]) over `TwapWindow`, stores [`FloorPrices`], emits
+//!    [`Event::FloorPriceUpdated`] and, when the upper series fell, tells `Config::OnPriceFall`
+//!    (the lending pallet queues the collection for its health check).
 //!
-//! Readers call [`Pallet::quote`] (or the `price_quote` view function): spot, TWAP, the block of
-//! the last update and whether it is still fresh.
+//! Readers call [`Pallet::quote`] (or the `price_quote` view function): the lower series' spot and
+//! TWAP (borrowing: the lower of the two), the upper series' spot and TWAP (the health factor: its
+//! TWAP), the block of the last update, and whether the price is fresh, warm and unflagged.
+//!
+//! ## What a minority of feeders can and cannot do
+//!
+//! A median needs a majority of the feeder set. With an even number of fresh feeds the two
+//! middle values differ; the lower one prices borrowing, the upper one the health factor. So
+//! feeders who are not a majority can neither raise what may be borrowed (they can only raise the
+//! upper value) nor liquidate a healthy loan (they can only lower the lower value). What one of
+//! two feeders *can* do is hold one middle value: report high and delay the liquidation of loans
+//! that became unhealthy, or report low and stop new borrowing. Run an odd number of feeders (3 or
+//! more) to take that away too. See `docs/oracle.md`.
 //!
 //! ## Decisions
 //!
 //! - **Time is blocks.** `pallet-oracle`'s `Time` is [`BlockClock`], so its timestamps and
-//!   `ExpiresIn` are block numbers; `ExpiresIn` must equal `MaxPriceAge` and `CombineData`'s
-//!   minimum count must be [`CurrentMinimumFeeders`]. The pallet relies on both to tell a new
-//!   median from a value `pallet-oracle` kept because too few feeders reported recently: it
-//!   counts the fresh feeds itself ([`FeedTimestamps`]) and ignores the combined value when there
-//!   are fewer than `MinimumFeeders`. The price then goes stale instead of being re-stamped.
-//! - **The first median of a collection is not guarded** (there is nothing to compare it with):
-//!   list a collection with a genesis price, or trust its first median of `MinimumFeeders` feeds.
+//!   `ExpiresIn` are block numbers; `ExpiresIn` must equal `MaxPriceAge` and the combiner's
+//!   minimum count must be [`CurrentMinimumFeeders`]. The pallet counts the fresh feeds itself
+//!   ([`FeedTimestamps`]) and ignores the combined value when there are fewer than the effective
+//!   minimum. The price then goes stale instead of being re-stamped.
+//! - **Warm-up.** A collection's first median starts its price, but borrowing against it opens
+//!   only `PriceWarmup` blocks later (and again `PriceWarmup` after the first median that follows
+//!   a stale spell). Governance may give a **reference price** ([`Call::set_reference_price`]);
+//!   the first median is then clamped to within `MaxDeviation` of it like any other move, and
+//!   during the warm-up feeds more than `AbsurdFactor` away from it are rejected. Genesis prices
+//!   are warm at once.
 //! - **Deviation guard, per block.** A move is measured against the spot as it stood at the end of
 //!   the previous block, so several feeds in one block cannot compound. Larger moves are clamped
 //!   to the bound (rounded up, never below one unit) and flagged; the flag clears on the next
-//!   update inside the bound. A real crash is followed at `MaxDeviation` per block.
-//! - **Absurd values.** While the spot is fresh, a value more than `AbsurdFactor` times above or
-//!   below it is rejected. Once the spot is stale the check is off, so the oracle recovers from a
-//!   genuine move larger than the factor after at most `MaxPriceAge` blocks (the clamp still
-//!   limits each step).
+//!   update inside the bound. A real crash is followed at `MaxDeviation` per block, and while the
+//!   lower series is flagged the lending pallet opens no new loan on the collection.
+//! - **Absurd values.** While the price is fresh and warm, a value more than `AbsurdFactor` times
+//!   above the upper TWAP or below the lower TWAP is rejected (a band: a single feeder holding one
+//!   middle cannot get the other feeders' values rejected). During the warm-up only a reference
+//!   price is a reference; an unvetted first median never is. Once the price is stale the check is
+//!   off, so the oracle recovers from a genuine move larger than the factor (the clamp still
+//!   limits each step, and the warm-up starts again).
 //! - **Ordering.** One accepted submission per feeder per block; `observed_at` strictly newer
 //!   than the feeder's last accepted one, not in the future and not older than `MaxPriceAge`.
 //! - **TWAP** from a cumulative-price accumulator and a ring of 16 checkpoints, one per
@@ -67,13 +89,16 @@
 //! ## Storage bounds
 //!
 //! [`FloorPrices`] and [`TwapHistory`] hold one entry per collection that was ever tracked and
-//! priced; [`FeederSubmissions`] one per account that was ever a feeder. Each entry has a fixed
-//! maximum size. No hook iterates over storage.
+//! priced, [`ReferencePrices`] one per collection governance gave a reference price,
+//! [`FeederSubmissions`] one per account that was ever a feeder. Each entry has a fixed maximum
+//! size. No hook iterates over storage.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod combine;
+pub mod extension;
 pub mod guard;
 pub mod offchain;
 pub mod pricing;
@@ -90,12 +115,14 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use extension::{CheckFeed, FEED_PRIORITY};
 pub use offchain::SOURCE_URL_KEY;
 pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 pub use traits::BenchmarkHelper;
-pub use traits::{BlockClock, CurrentMinimumFeeders, FeedTimestamps, OnFloorPriceUpdated};
-pub use types::{FeederRecord, PriceQuote, PriceState};
+pub use traits::{BlockClock, CurrentMinimumFeeders, FeedTimestamps, OnPriceFall};
+pub use twap::TwapHistories;
+pub use types::{FeederRecord, FloorFeed, GuardedPrice, PriceQuote, PriceSide, PriceState};
 pub use weights::WeightInfo;
 
 use sp_core::crypto::KeyTypeId;
@@ -164,8 +191,6 @@ pub mod pallet {
 	use pallet_oracle::{DataFeeder, DataProvider};
 	use sp_runtime::{traits::MaybeSerializeDeserialize, Perbill};
 
-	use crate::twap::TwapAccumulator;
-
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
@@ -181,8 +206,8 @@ pub mod pallet {
 			+ TryFrom<u64>;
 
 		/// Where raw feeds are stored and combined: `pallet_oracle::Pallet<Runtime>`.
-		type Feeds: DataFeeder<Self::CollectionId, u128, Self::AccountId>
-			+ DataProvider<Self::CollectionId, u128>
+		type Feeds: DataFeeder<Self::CollectionId, FloorFeed, Self::AccountId>
+			+ DataProvider<Self::CollectionId, FloorFeed>
 			+ FeedTimestamps<Self::CollectionId, BlockNumberFor<Self>>;
 
 		/// The feeder set, managed by governance (a `pallet-membership` instance).
@@ -191,11 +216,11 @@ pub mod pallet {
 		/// Collections the chain tracks a price for (the runtime answers: listed in a pool).
 		type Collections: Contains<Self::CollectionId>;
 
-		/// May change `MinimumFeeders`.
+		/// May change `MinimumFeeders` and set reference prices.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// Told after every change of a guarded price.
-		type OnPriceUpdated: OnFloorPriceUpdated<Self::CollectionId>;
+		/// Told when a collection's health price (the upper middle value's spot or TWAP) falls.
+		type OnPriceFall: OnPriceFall<Self::CollectionId>;
 
 		/// The crypto feeders sign with: [`crypto::FeederAuthId`].
 		type AuthorityId: AppCrypto<Self::Public, Self::Signature>;
@@ -229,6 +254,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPriceAge: Get<BlockNumberFor<Self>>;
 
+		/// Borrowing against a collection opens this many blocks after its first median (and
+		/// after its first median following a stale spell): the TWAP must form before anyone
+		/// lends against it (recommended: one `TwapWindow`).
+		#[pallet::constant]
+		type PriceWarmup: Get<BlockNumberFor<Self>>;
+
 		/// The off-chain worker's whole HTTP exchange must finish within this many milliseconds.
 		#[pallet::constant]
 		type HttpTimeoutMillis: Get<u64>;
@@ -250,22 +281,26 @@ pub mod pallet {
 	pub type FloorPrices<T: Config> =
 		StorageMap<_, Twox64Concat, T::CollectionId, PriceState<BlockNumberFor<T>>, OptionQuery>;
 
-	/// The cumulative-price accumulator and checkpoints behind each collection's TWAP.
+	/// The cumulative-price accumulators and checkpoints behind each collection's two TWAPs.
 	#[pallet::storage]
-	pub type TwapHistory<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		T::CollectionId,
-		TwapAccumulator<BlockNumberFor<T>>,
-		OptionQuery,
-	>;
+	pub type TwapHistory<T: Config> =
+		StorageMap<_, Twox64Concat, T::CollectionId, TwapHistories<BlockNumberFor<T>>, OptionQuery>;
+
+	/// Governance's reference price of a collection (`set_reference_price`): a collection's
+	/// first median may differ from it by at most `MaxDeviation` (it is clamped, as any move),
+	/// and during the warm-up a feed more than `AbsurdFactor` away from it is rejected.
+	#[pallet::storage]
+	pub type ReferencePrices<T: Config> =
+		StorageMap<_, Twox64Concat, T::CollectionId, u128, OptionQuery>;
 
 	/// Each feeder's last accepted submission: the block it landed in and what it observed.
 	#[pallet::storage]
 	pub type FeederSubmissions<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, FeederRecord<BlockNumberFor<T>>, OptionQuery>;
 
-	/// How many fresh feeds a median needs. Set by governance with `set_minimum_feeders`.
+	/// How many fresh feeds a median needs. Set by governance with `set_minimum_feeders`; the
+	/// median needs at least a majority of the feeder set whatever this says (see
+	/// [`Pallet::effective_minimum_feeders`]).
 	#[pallet::storage]
 	pub type MinimumFeeders<T: Config> = StorageValue<_, u32, ValueQuery>;
 
@@ -273,8 +308,8 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// Fresh feeds a median needs, `1..=MaxFeeders`.
 		pub minimum_feeders: u32,
-		/// Initial guarded prices (spot = TWAP, updated at block 0), so a dev chain can lend at
-		/// once.
+		/// Initial guarded prices (spot = TWAP on both series, updated at block 0 and warm at
+		/// once: governance chose them), so a dev chain can lend at once.
 		pub prices: Vec<(T::CollectionId, u128)>,
 	}
 
@@ -297,7 +332,7 @@ pub mod pallet {
 					*price > 0 && *price <= T::MaxFloorPrice::get(),
 					"floor-price-oracle genesis: prices must be in 1..=MaxFloorPrice",
 				);
-				Pallet::<T>::set_initial_price(collection, *price, Zero::zero());
+				Pallet::<T>::set_initial_price(collection, *price, Zero::zero(), Zero::zero());
 			}
 		}
 	}
@@ -318,20 +353,34 @@ pub mod pallet {
 		FloorPriceUpdated {
 			/// The collection.
 			collection: T::CollectionId,
-			/// The new guarded spot price.
+			/// The new guarded spot of the lower middle value (borrowing).
 			spot: u128,
-			/// The new time-weighted average price.
+			/// The new TWAP of the lower middle value (borrowing).
 			twap: u128,
+			/// The new guarded spot of the upper middle value.
+			health_spot: u128,
+			/// The new TWAP of the upper middle value (the health factor).
+			health_twap: u128,
 		},
-		/// The median moved further than `MaxDeviation` allows in one block; the spot was clamped
-		/// to the bound and the collection flagged.
+		/// A middle value moved further than `MaxDeviation` allows in one block; its spot was
+		/// clamped to the bound and the series flagged (the lower series' flag stops new
+		/// borrowing until it has caught up).
 		PriceClamped {
 			/// The collection.
 			collection: T::CollectionId,
-			/// The median the feeders reported.
+			/// Which middle value.
+			side: PriceSide,
+			/// The middle value the feeders reported.
 			median: u128,
 			/// The clamped spot price.
 			spot: u128,
+		},
+		/// Governance set (or removed, `None`) a collection's reference price.
+		ReferencePriceSet {
+			/// The collection.
+			collection: T::CollectionId,
+			/// The reference price.
+			price: Option<u128>,
 		},
 		/// Governance changed how many fresh feeds a median needs.
 		MinimumFeedersSet {
@@ -366,6 +415,9 @@ pub mod pallet {
 		AbsurdPrice,
 		/// The minimum feeder count must be between 1 and `MaxFeeders`.
 		MinimumFeedersOutOfRange,
+		/// The minimum feeder count must be more than half of the feeder set, so that no
+		/// minority of the feeders can set a price.
+		MinimumFeedersNotMajority,
 	}
 
 	#[pallet::hooks]
@@ -394,7 +446,8 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Report floor prices as a feeder. Sent by the feeders' off-chain workers; free when
-		/// accepted.
+		/// accepted. An operational transaction (ordinary traffic cannot fill the part of the
+		/// block it uses), put ahead of the queue by the `CheckFeed` transaction extension.
 		///
 		/// - `prices`: `(collection, floor price in smallest units)`, each collection once.
 		/// - `observed_at`: the block at which the feeder read its source.
@@ -405,7 +458,10 @@ pub mod pallet {
 		/// `MaxFloorPrice` and, while the spot is fresh, within `AbsurdFactor` of it. The values
 		/// then go to `pallet-oracle`, whose new medians update the guarded prices.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit_floor_prices(prices.len() as u32))]
+		#[pallet::weight((
+			T::WeightInfo::submit_floor_prices(prices.len() as u32),
+			DispatchClass::Operational,
+		))]
 		pub fn submit_floor_prices(
 			origin: OriginFor<T>,
 			prices: SubmittedPrices<T>,
@@ -416,8 +472,11 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// Set how many fresh feeds (from distinct feeders) a median needs, `1..=MaxFeeders`.
-		/// Governance only.
+		/// Set how many fresh feeds (from distinct feeders) a median needs, `1..=MaxFeeders`
+		/// and more than half of the current feeder set. Governance only.
+		///
+		/// Feeders added later raise the requirement by themselves: a median always needs a
+		/// majority of the feeder set of the moment, whatever this minimum says.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::set_minimum_feeders())]
 		pub fn set_minimum_feeders(origin: OriginFor<T>, minimum: u32) -> DispatchResult {
@@ -426,8 +485,36 @@ pub mod pallet {
 				(1..=T::MaxFeeders::get()).contains(&minimum),
 				Error::<T>::MinimumFeedersOutOfRange
 			);
+			let members = T::Feeders::count() as u32;
+			ensure!(minimum.saturating_mul(2) > members, Error::<T>::MinimumFeedersNotMajority);
 			MinimumFeeders::<T>::put(minimum);
 			Self::deposit_event(Event::MinimumFeedersSet { minimum });
+			Ok(())
+		}
+
+		/// Set (or with `None` remove) the reference price of `collection`, in smallest units:
+		/// governance's own view of its floor, given when it lists the collection (batch it with
+		/// the listing). The collection's first median is then clamped to within `MaxDeviation`
+		/// of it, and until the price warm-up is over a feed more than `AbsurdFactor` away from
+		/// it is rejected. Without a reference, the first median is taken as it comes and only
+		/// the warm-up protects borrowers and lenders from it. Governance only.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_reference_price())]
+		pub fn set_reference_price(
+			origin: OriginFor<T>,
+			collection: T::CollectionId,
+			price: Option<u128>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			match price {
+				Some(price) => {
+					ensure!(price > 0, Error::<T>::ZeroPrice);
+					ensure!(price <= T::MaxFloorPrice::get(), Error::<T>::PriceTooHigh);
+					ReferencePrices::<T>::insert(collection, price);
+				}
+				None => ReferencePrices::<T>::remove(collection),
+			}
+			Self::deposit_event(Event::ReferencePriceSet { collection, price });
 			Ok(())
 		}
 	}

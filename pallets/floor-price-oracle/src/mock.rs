@@ -2,7 +2,7 @@
 //! sr25519 public keys, and signed transactions that are really signed.
 
 use crate as pallet_floor_price_oracle;
-use crate::{BlockClock, CurrentMinimumFeeders};
+use crate::{combine::MiddleValues, BlockClock, CurrentMinimumFeeders, FloorFeed};
 use codec::Encode;
 use frame_support::{derive_impl, parameter_types, traits::Contains, PalletId};
 use frame_system::{
@@ -60,21 +60,21 @@ parameter_types! {
 	pub const MaxDeviation: Perbill = Perbill::from_percent(20);
 	pub const TwapWindow: BlockNumber = 3600;
 	pub const MaxPriceAge: BlockNumber = 600;
+	pub static PriceWarmup: BlockNumber = 0;
 	pub const HttpTimeoutMillis: u64 = 2_000;
 	pub const MaxSourceAgeMillis: u64 = 600_000;
 	/// Collections the "lending pallet" lists.
 	pub static TrackedCollections: Vec<CollectionId> = vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-	/// Collections marked for a health check, in order.
+	/// Collections whose health price fell, in order (the lending pallet would queue them).
 	pub static MarkedForHealthCheck: Vec<CollectionId> = vec![];
 }
 
 impl pallet_oracle::Config for Test {
 	type OnNewData = FloorPriceOracle;
-	type CombineData =
-		pallet_oracle::DefaultCombineData<Test, CurrentMinimumFeeders<Test>, MaxPriceAge>;
+	type CombineData = MiddleValues<Test, CurrentMinimumFeeders<Test>, MaxPriceAge>;
 	type Time = BlockClock<Test>;
 	type OracleKey = CollectionId;
-	type OracleValue = u128;
+	type OracleValue = FloorFeed;
 	type PalletId = OraclePalletId;
 	type Members = FeederMembership;
 	type WeightInfo = ();
@@ -92,8 +92,8 @@ impl Contains<CollectionId> for Tracked {
 }
 
 pub struct MarkForHealthCheck;
-impl crate::OnFloorPriceUpdated<CollectionId> for MarkForHealthCheck {
-	fn on_floor_price_updated(collection: &CollectionId) {
+impl crate::OnPriceFall<CollectionId> for MarkForHealthCheck {
+	fn on_price_fall(collection: &CollectionId) {
 		MarkedForHealthCheck::mutate(|marked| marked.push(*collection));
 	}
 }
@@ -104,7 +104,7 @@ impl pallet_floor_price_oracle::Config for Test {
 	type Feeders = FeederMembership;
 	type Collections = Tracked;
 	type AdminOrigin = EnsureRoot<AccountId>;
-	type OnPriceUpdated = MarkForHealthCheck;
+	type OnPriceFall = MarkForHealthCheck;
 	type AuthorityId = crate::crypto::FeederAuthId;
 	type MaxFeedsPerSubmission = MaxFeedsPerSubmission;
 	type MaxFeeders = MaxFeeders;
@@ -113,6 +113,7 @@ impl pallet_floor_price_oracle::Config for Test {
 	type MaxDeviation = MaxDeviation;
 	type TwapWindow = TwapWindow;
 	type MaxPriceAge = MaxPriceAge;
+	type PriceWarmup = PriceWarmup;
 	type HttpTimeoutMillis = HttpTimeoutMillis;
 	type MaxSourceAgeMillis = MaxSourceAgeMillis;
 	type WeightInfo = ();
@@ -206,7 +207,7 @@ pub struct ExtBuilder {
 
 impl Default for ExtBuilder {
 	fn default() -> Self {
-		Self { feeders: vec![alice(), bob(), charlie()], minimum_feeders: 1, prices: vec![] }
+		Self { feeders: vec![alice()], minimum_feeders: 1, prices: vec![] }
 	}
 }
 

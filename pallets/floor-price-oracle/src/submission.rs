@@ -12,8 +12,8 @@ use pallet_oracle::DataFeeder;
 use sp_runtime::traits::Saturating;
 
 use crate::{
-	guard, Config, Error, Event, FeederRecord, FeederSubmissions, FloorPrices, Pallet,
-	SubmittedPrices,
+	guard, Config, Error, Event, FeederRecord, FeederSubmissions, FloorFeed, FloorPrices, Pallet,
+	ReferencePrices, SubmittedPrices,
 };
 
 impl<T: Config> Pallet<T> {
@@ -35,7 +35,7 @@ impl<T: Config> Pallet<T> {
 		FeederSubmissions::<T>::insert(&feeder, FeederRecord { submitted_in: now, observed_at });
 		for (collection, price) in prices.iter() {
 			// pallet-oracle stores the value, recombines the median and calls our `OnNewData`.
-			T::Feeds::feed_value(Some(feeder.clone()), *collection, *price)?;
+			T::Feeds::feed_value(Some(feeder.clone()), *collection, FloorFeed::single(*price))?;
 		}
 		Self::deposit_event(Event::FloorPricesSubmitted {
 			feeder,
@@ -78,7 +78,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The rules one reported value must pass: a tracked collection, a non-zero price not above
-	/// `MaxFloorPrice` and, while the spot is fresh, within `AbsurdFactor` of it.
+	/// `MaxFloorPrice` and not absurd. A value is absurd when it is more than `AbsurdFactor`
+	/// times away from what the chain already trusts: while the price is fresh and warm, the band
+	/// between its lower and upper TWAPs; before the first median or during the warm-up,
+	/// governance's reference price if it gave one (an unvetted first median is never the
+	/// reference); once the price is stale the check is off, so a real move larger than the
+	/// factor is followed (the deviation guard still clamps each step).
 	pub(crate) fn ensure_acceptable_price(
 		collection: &T::CollectionId,
 		price: u128,
@@ -87,11 +92,20 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Collections::contains(collection), Error::<T>::CollectionNotTracked);
 		ensure!(price > 0, Error::<T>::ZeroPrice);
 		ensure!(price <= T::MaxFloorPrice::get(), Error::<T>::PriceTooHigh);
-		if let Some(state) = FloorPrices::<T>::get(collection) {
-			let absurd = Self::is_fresh(state.updated_at, now)
-				&& guard::is_absurd(price, state.spot, T::AbsurdFactor::get());
-			ensure!(!absurd, Error::<T>::AbsurdPrice);
-		}
+		let factor = T::AbsurdFactor::get();
+		let reference = || ReferencePrices::<T>::get(collection);
+		let absurd = match FloorPrices::<T>::get(collection) {
+			Some(state) if Self::is_fresh(state.updated_at, now) => {
+				if now >= state.warm_from {
+					guard::is_outside_band(price, state.lower.twap, state.upper.twap, factor)
+				} else {
+					reference().is_some_and(|r| guard::is_absurd(price, r, factor))
+				}
+			}
+			Some(_stale) => false,
+			None => reference().is_some_and(|r| guard::is_absurd(price, r, factor)),
+		};
+		ensure!(!absurd, Error::<T>::AbsurdPrice);
 		Ok(())
 	}
 }

@@ -5,37 +5,38 @@ use core::marker::PhantomData;
 use frame_support::traits::{Get, Time};
 use frame_system::pallet_prelude::BlockNumberFor;
 
-use crate::{Config, MinimumFeeders};
+use crate::Config;
 
-/// Told whenever a collection's guarded floor price changes. The runtime wires it to the lending
-/// pallet, which marks the collection for the sweep's health check.
+/// Told when a collection's health price falls: the upper middle value's spot or TWAP went
+/// down. The runtime wires it to the lending pallet, which queues the collection for the
+/// sweep's health check. A rise changes no health factor for the worse, so it tells nobody.
 ///
 /// Implemented for `()` (nobody listens) and for tuples (each member is told in order).
-pub trait OnFloorPriceUpdated<CollectionId> {
-	/// The guarded price of `collection` has just been updated.
-	fn on_floor_price_updated(collection: &CollectionId);
+pub trait OnPriceFall<CollectionId> {
+	/// The health price of `collection` has just fallen.
+	fn on_price_fall(collection: &CollectionId);
 }
 
-impl<CollectionId> OnFloorPriceUpdated<CollectionId> for () {
-	fn on_floor_price_updated(_collection: &CollectionId) {}
+impl<CollectionId> OnPriceFall<CollectionId> for () {
+	fn on_price_fall(_collection: &CollectionId) {}
 }
 
-macro_rules! impl_on_floor_price_updated_for_tuples {
+macro_rules! impl_on_price_fall_for_tuples {
 	($($member:ident),+) => {
-		impl<CollectionId, $($member: OnFloorPriceUpdated<CollectionId>),+>
-			OnFloorPriceUpdated<CollectionId> for ($($member,)+)
+		impl<CollectionId, $($member: OnPriceFall<CollectionId>),+>
+			OnPriceFall<CollectionId> for ($($member,)+)
 		{
-			fn on_floor_price_updated(collection: &CollectionId) {
-				$($member::on_floor_price_updated(collection);)+
+			fn on_price_fall(collection: &CollectionId) {
+				$($member::on_price_fall(collection);)+
 			}
 		}
 	};
 }
 
-impl_on_floor_price_updated_for_tuples!(A);
-impl_on_floor_price_updated_for_tuples!(A, B);
-impl_on_floor_price_updated_for_tuples!(A, B, C);
-impl_on_floor_price_updated_for_tuples!(A, B, C, D);
+impl_on_price_fall_for_tuples!(A);
+impl_on_price_fall_for_tuples!(A, B);
+impl_on_price_fall_for_tuples!(A, B, C);
+impl_on_price_fall_for_tuples!(A, B, C, D);
 
 /// Read access to the individual feeds behind a combined value: the block at which each
 /// feeder's current value for `key` was stored.
@@ -70,13 +71,18 @@ impl<T: frame_system::Config> Time for BlockClock<T> {
 	}
 }
 
-/// The current `MinimumFeeders` storage value as a `Get<u32>`: the minimum count for
-/// `pallet_oracle::DefaultCombineData`, so governance changes it with `set_minimum_feeders`.
+/// The effective minimum of fresh feeds a median needs, as a `Get<u32>`: governance's
+/// `MinimumFeeders`, but never less than a majority of the feeder set (`members / 2 + 1`).
+///
+/// `set_minimum_feeders` refuses a minimum that is not a majority; the feeder set itself changes
+/// through `pallet-membership`, whose changes cannot be refused, so the majority is also enforced
+/// here, on every median: adding feeders raises the effective minimum at once. Also the minimum
+/// count of `pallet-oracle`'s combiner ([`crate::combine::MiddleValues`]).
 pub struct CurrentMinimumFeeders<T>(PhantomData<T>);
 
 impl<T: Config> Get<u32> for CurrentMinimumFeeders<T> {
 	fn get() -> u32 {
-		MinimumFeeders::<T>::get()
+		crate::Pallet::<T>::effective_minimum_feeders()
 	}
 }
 

@@ -59,6 +59,15 @@ pub struct TwapAccumulator<BlockNumber> {
 	pub checkpoints: BoundedVec<Checkpoint<BlockNumber>, MaxCheckpoints>,
 }
 
+/// The TWAP accumulators of a collection's two guarded series (see [`crate::PriceState`]).
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct TwapHistories<BlockNumber> {
+	/// The lower middle value's series (borrowing).
+	pub lower: TwapAccumulator<BlockNumber>,
+	/// The upper middle value's series (health factor).
+	pub upper: TwapAccumulator<BlockNumber>,
+}
+
 /// Bucket length for a window: `ceil(window / CHECKPOINTS_PER_WINDOW)`, at least one block.
 pub fn checkpoint_spacing<B: AtLeast32BitUnsigned + Copy>(window: B) -> B {
 	let per_window = B::from(CHECKPOINTS_PER_WINDOW);

@@ -47,6 +47,7 @@ pub trait WeightInfo {
 	fn submit_floor_prices(n: u32, ) -> Weight;
 	fn on_new_data() -> Weight;
 	fn set_minimum_feeders() -> Weight;
+	fn set_reference_price() -> Weight;
 }
 
 /// Weights for `pallet_floor_price_oracle` measured on the machine above, with the runtime's database weights.
@@ -122,6 +123,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(4_246_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn set_reference_price() -> Weight {
+		Weight::from_parts(4_246_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -141,6 +146,10 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_minimum_feeders() -> Weight {
+		Weight::from_parts(4_246_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_reference_price() -> Weight {
 		Weight::from_parts(4_246_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}

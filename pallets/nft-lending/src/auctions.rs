@@ -1,9 +1,10 @@
-//! Liquidation auctions (SPEC section 6): start, bid, redeem, settle, and the sale of defaulted
-//! NFTs.
+//! Liquidation auctions (SPEC section 6): start, bid, redeem, settle, delivery of the NFT, and
+//! the sale of defaulted NFTs.
 //!
 //! When an auction starts, the loan's debt is frozen into the pool's `auction_debt` (no interest
-//! during the auction; the penalty compensates lenders). See `docs/liquidation.md` for the state
-//! machine.
+//! during the auction; the penalty compensates lenders), its likely shortfall is provisioned
+//! (lenders' value counts it from now, the reserve bearing it first), and the bidding rules of
+//! the moment are fixed for it. See `docs/liquidation.md` for the state machine.
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
@@ -13,18 +14,19 @@ use frame_support::traits::Get as _;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
-	storage::with_storage_layer,
 	traits::{
 		fungible::{Mutate, MutateHold},
-		tokens::{nonfungibles_v2::Transfer, Fortitude, Precision, Preservation, Restriction},
+		tokens::{Fortitude, Precision, Preservation, Restriction},
 	},
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 #[allow(unused_imports)]
 use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
 use sp_runtime::SaturatedConversion;
 
 impl<T: Config> Pallet<T> {
-	/// Liquidate an active loan: freeze its debt into an auction of its NFT.
+	/// Liquidate an active loan: freeze its debt into an auction of its NFT and provision its
+	/// likely shortfall.
 	///
 	/// Returns `false` (and changes nothing) when the loan is no longer active or, for
 	/// `Unhealthy`, is healthy after all.
@@ -47,6 +49,18 @@ impl<T: Config> Pallet<T> {
 			pool.ledger.auction_debt.checked_add(value.debt).ok_or(Error::<T>::Overflow)?;
 
 		let config = LiquidationSettings::<T>::get();
+		let terms = AuctionTerms {
+			first_bid_discount: config.first_bid_discount,
+			bid_increment: config.bid_increment,
+			extension_window: config.extension_window,
+		};
+		let min_bid = auction::min_first_bid(value.debt, value.valuation, terms.first_bid_discount);
+		// What the auction can be expected to recover at most is its first-bid minimum: the
+		// rest of the debt counts as lost from now on.
+		let provision = value.debt.saturating_sub(min_bid);
+		pool.ledger.provisions =
+			pool.ledger.provisions.checked_add(provision).ok_or(Error::<T>::Overflow)?;
+
 		let now = frame_system::Pallet::<T>::block_number();
 		let ends_at = now.saturating_add(config.auction_duration);
 		Self::schedule(ends_at, SweepTask::SettleAuction, loan_id);
@@ -65,8 +79,10 @@ impl<T: Config> Pallet<T> {
 				settle_at: ends_at,
 				redeem_until,
 				redeem_fine: config.redeem_fine.mul_ceil(value.debt),
-				first_bidder: None,
+				terms,
+				provision,
 				best_bid: None,
+				deliver_by: None,
 			},
 		);
 		loan.state = LoanState::InAuction;
@@ -83,10 +99,13 @@ impl<T: Config> Pallet<T> {
 			loan: loan_id,
 			debt: value.debt,
 			penalty,
-			min_bid: auction::min_first_bid(value.debt, value.valuation, config.first_bid_discount),
+			min_bid,
 			ends_at,
 			redeemable_until: redeem_until,
 		});
+		if !provision.is_zero() {
+			Self::deposit_event(Event::LossProvisioned { loan: loan_id, provision });
+		}
 		Ok(true)
 	}
 
@@ -98,27 +117,19 @@ impl<T: Config> Pallet<T> {
 		let mut running = Auctions::<T>::get(loan_id).ok_or(Error::<T>::AuctionNotFound)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < running.ends_at, Error::<T>::AuctionEnded);
-		let config = LiquidationSettings::<T>::get();
-		let min_bid = match &running.best_bid {
-			None => {
-				auction::min_first_bid(running.debt, running.valuation, config.first_bid_discount)
-			}
-			Some((_, best)) => auction::min_next_bid(*best, running.debt, config.bid_increment),
-		};
-		ensure!(amount >= min_bid, Error::<T>::BidTooLow);
+		ensure!(amount >= Self::min_bid(&running), Error::<T>::BidTooLow);
 
 		let reason = HoldReason::AuctionBid.into();
 		T::Currency::hold(&reason, bidder, amount)?;
 		if let Some((previous, previous_amount)) = running.best_bid.take() {
 			T::Currency::release(&reason, &previous, previous_amount, Precision::Exact)?;
 		}
-		running.first_bidder.get_or_insert_with(|| bidder.clone());
 		running.best_bid = Some((bidder.clone(), amount));
 
 		let extended = auction::end_after_bid(
 			blocks(running.ends_at),
 			blocks(now),
-			blocks(config.extension_window),
+			blocks(running.terms.extension_window),
 			blocks(running.max_ends_at),
 		);
 		if extended != blocks(running.ends_at) {
@@ -144,18 +155,23 @@ impl<T: Config> Pallet<T> {
 		let running = Auctions::<T>::get(loan_id).ok_or(Error::<T>::AuctionNotFound)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < running.redeem_until, Error::<T>::RedeemPeriodOver);
+		ensure!(running.deliver_by.is_none(), Error::<T>::AwaitingDelivery);
 		let mut pool = Self::accrued_pool(loan_id.pool)?;
+		let value_before = pool.ledger.pool_value();
 		let pool_account = Self::pool_account(loan_id.pool);
 
 		T::Currency::transfer(borrower, &pool_account, running.debt, Preservation::Preserve)?;
 		pool.ledger.cash =
 			pool.ledger.cash.checked_add(running.debt).ok_or(Error::<T>::Overflow)?;
-		pool.ledger.auction_debt = pool.ledger.auction_debt.saturating_sub(running.debt);
-		match &running.first_bidder {
-			Some(first) => {
+		Self::end_auction_books(&mut pool.ledger, &running);
+		// The fine goes to whoever leads the auction now: a borrower who bid first from another
+		// account and was outbid cannot pay it to itself.
+		let fine_to = running.best_bid.as_ref().map(|(bidder, _)| bidder.clone());
+		match &fine_to {
+			Some(leader) => {
 				T::Currency::transfer(
 					borrower,
-					first,
+					leader,
 					running.redeem_fine,
 					Preservation::Preserve,
 				)?;
@@ -179,19 +195,22 @@ impl<T: Config> Pallet<T> {
 				Precision::Exact,
 			)?;
 		}
-		// The auction's settlement entry stays for the sweep to drop (see `close_loan`).
+		Self::unschedule(running.settle_at, SweepTask::SettleAuction, loan_id);
 		Auctions::<T>::remove(loan_id);
-		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Redeemed, true)?;
+		// The provision is released: a gain for lenders, which unlocks over time.
+		Self::lock_gains_since(loan_id.pool, &mut pool.ledger, value_before, 0);
+		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Redeemed)?;
 		Pools::<T>::insert(loan_id.pool, pool);
 		Self::deposit_event(Event::Redeemed {
 			loan: loan_id,
 			debt: running.debt,
 			fine: running.redeem_fine,
-			fine_to: running.first_bidder,
+			fine_to,
 		});
 		Ok(())
 	}
 
+	/// Settle an ended auction (anyone may): also a retry of the delivery of a won NFT.
 	pub(crate) fn do_settle(loan_id: LoanId) -> DispatchResult {
 		let running = Auctions::<T>::get(loan_id).ok_or(Error::<T>::AuctionNotFound)?;
 		let now = frame_system::Pallet::<T>::block_number();
@@ -200,24 +219,54 @@ impl<T: Config> Pallet<T> {
 		Self::settle_auction(loan_id, running)
 	}
 
+	/// An auction's money leaves the pool's auction books: its frozen debt and its provision.
+	fn end_auction_books(ledger: &mut PoolLedger<BlockNumberFor<T>>, running: &AuctionOf<T>) {
+		ledger.auction_debt = ledger.auction_debt.saturating_sub(running.debt);
+		ledger.provisions = ledger.provisions.saturating_sub(running.provision);
+	}
+
 	/// Settle an ended auction (already out of the schedule): winner gets the NFT; the pool
 	/// its debt, the reserve the penalty, the borrower the surplus; a shortfall is covered by the
-	/// reserve, then written off. No bid, or an NFT that cannot be delivered: the loan defaults.
-	pub(crate) fn settle_auction(loan_id: LoanId, running: AuctionOf<T>) -> DispatchResult {
+	/// reserve, then written off. No bid: the loan defaults. A winner whose NFT cannot be
+	/// delivered keeps its bid held while anyone retries, until the delivery deadline; then the
+	/// bid is released and the loan defaults.
+	pub(crate) fn settle_auction(loan_id: LoanId, mut running: AuctionOf<T>) -> DispatchResult {
 		let loan = Loans::<T>::get(loan_id).ok_or(Error::<T>::LoanNotFound)?;
-		let mut pool = Self::accrued_pool(loan_id.pool)?;
-		Auctions::<T>::remove(loan_id);
-		pool.ledger.auction_debt = pool.ledger.auction_debt.saturating_sub(running.debt);
-
+		let now = frame_system::Pallet::<T>::block_number();
 		let Some((winner, price)) = running.best_bid.clone() else {
-			return Self::default_loan(loan_id, loan, pool, &running);
+			return Self::default_loan(loan_id, loan, &running);
 		};
 		let reason = HoldReason::AuctionBid.into();
 		if Self::deliver_nft(&loan, &winner).is_err() {
-			T::Currency::release(&reason, &winner, price, Precision::Exact)?;
-			Self::deposit_event(Event::CollateralUndeliverable { loan: loan_id, winner });
-			return Self::default_loan(loan_id, loan, pool, &running);
+			match running.deliver_by {
+				Some(deadline) if now >= deadline => {
+					T::Currency::release(&reason, &winner, price, Precision::Exact)?;
+					Self::deposit_event(Event::DeliveryTimedOut { loan: loan_id, winner });
+					running.best_bid = None;
+					return Self::default_loan(loan_id, loan, &running);
+				}
+				_ => {
+					// Wait for the NFT: the bid stays held, the sweep comes back at the deadline.
+					let deadline = running.deliver_by.unwrap_or_else(|| {
+						now.saturating_add(LiquidationSettings::<T>::get().delivery_timeout)
+					});
+					running.deliver_by = Some(deadline);
+					running.settle_at = deadline;
+					Self::schedule(deadline, SweepTask::SettleAuction, loan_id);
+					Auctions::<T>::insert(loan_id, running);
+					Self::deposit_event(Event::CollateralUndeliverable {
+						loan: loan_id,
+						winner,
+						deliver_by: deadline,
+					});
+					return Ok(());
+				}
+			}
 		}
+		let mut pool = Self::accrued_pool(loan_id.pool)?;
+		let value_before = pool.ledger.pool_value();
+		Auctions::<T>::remove(loan_id);
+		Self::end_auction_books(&mut pool.ledger, &running);
 		T::Currency::transfer_on_hold(
 			&reason,
 			&winner,
@@ -244,7 +293,9 @@ impl<T: Config> Pallet<T> {
 				amount: split.to_borrower,
 			});
 		}
-		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Liquidated, false)?;
+		// A sale above the provisioned recovery is a gain for lenders: it unlocks over time.
+		Self::lock_gains_since(loan_id.pool, &mut pool.ledger, value_before, 0);
+		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Liquidated)?;
 		Pools::<T>::insert(loan_id.pool, pool);
 		Self::deposit_event(Event::AuctionSettled {
 			loan: loan_id,
@@ -258,22 +309,36 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// No sale: book the whole claim as a loss (reserve first) and put the NFT up for sale.
+	/// No sale: book the whole claim as a loss (reserve first) and put the NFT up for sale. An
+	/// NFT that cannot reach the pool's account stays pledged at the borrower and is never sold
+	/// below the claim.
 	fn default_loan(
 		loan_id: LoanId,
 		mut loan: LoanOf<T>,
-		mut pool: PoolOf<T>,
 		running: &AuctionOf<T>,
 	) -> DispatchResult {
+		let mut pool = Self::accrued_pool(loan_id.pool)?;
+		Auctions::<T>::remove(loan_id);
+		Self::end_auction_books(&mut pool.ledger, running);
 		let claim = running.debt;
-		Self::book_loss(&mut pool.ledger, loan_id, claim);
+		let reserve_paid = Self::book_loss(&mut pool.ledger, loan_id, claim);
 		pool.ledger.bad_debt =
 			pool.ledger.bad_debt.checked_add(claim).ok_or(Error::<T>::Overflow)?;
-		let held_by_pool = Self::deliver_nft(&loan, &Self::pool_account(loan_id.pool)).is_ok();
+		let pool_account = Self::pool_account(loan_id.pool);
+		let held_by_pool = Self::deliver_nft(&loan, &pool_account).is_ok();
+		if held_by_pool {
+			// Still the loan's until it is sold: nobody may move it from the pool's account.
+			LoanOfNft::<T>::insert(loan.collection, loan.item, loan_id);
+		}
+		let config = LiquidationSettings::<T>::get();
 		loan.state = LoanState::Defaulted {
 			since: frame_system::Pallet::<T>::block_number(),
 			start_price: running.valuation,
+			sale_duration: config.default_sale_duration,
+			sale_floor: config.default_sale_floor,
+			min_price: if held_by_pool { 0 } else { claim },
 			claim,
+			reserve_paid,
 			held_by_pool,
 		};
 		Pools::<T>::insert(loan_id.pool, pool);
@@ -288,12 +353,13 @@ impl<T: Config> Pallet<T> {
 		max_price: Balance,
 	) -> DispatchResult {
 		let loan = Loans::<T>::get(loan_id).ok_or(Error::<T>::LoanNotFound)?;
-		let LoanState::Defaulted { since, start_price, claim, held_by_pool } = loan.state else {
+		let LoanState::Defaulted { claim, reserve_paid, .. } = loan.state else {
 			return Err(Error::<T>::NotDefaulted.into());
 		};
-		let price = Self::defaulted_price(since, start_price);
+		let price = Self::defaulted_price(&loan.state);
 		ensure!(price <= max_price, Error::<T>::PriceAboveMax);
 		let mut pool = Self::accrued_pool(loan_id.pool)?;
+		let value_before = pool.ledger.pool_value();
 
 		T::Currency::transfer(
 			buyer,
@@ -301,53 +367,52 @@ impl<T: Config> Pallet<T> {
 			price,
 			Preservation::Preserve,
 		)?;
-		let delivered = if held_by_pool {
-			T::Nfts::transfer(&loan.collection, &loan.item, buyer)
-		} else {
-			Self::deliver_nft(&loan, buyer)
-		};
-		delivered.map_err(|_| Error::<T>::NftNotDeliverable)?;
+		Self::deliver_nft(&loan, buyer).map_err(|_| Error::<T>::NftNotDeliverable)?;
 
 		pool.ledger.cash = pool.ledger.cash.checked_add(price).ok_or(Error::<T>::Overflow)?;
 		pool.ledger.bad_debt = pool.ledger.bad_debt.saturating_sub(claim);
-		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::DefaultedSold, false)?;
+		// The recovery refills the reserve by what it paid towards this loss; the rest is
+		// lenders', unlocking over time.
+		let to_reserve = price.min(reserve_paid);
+		pool.ledger.reserve = pool.ledger.reserve.saturating_add(to_reserve);
+		Self::lock_gains_since(loan_id.pool, &mut pool.ledger, value_before, to_reserve);
+		Self::close_loan(loan_id, &loan, &mut pool, CloseReason::DefaultedSold)?;
 		Pools::<T>::insert(loan_id.pool, pool);
 		Self::deposit_event(Event::DefaultedSold { loan: loan_id, buyer: buyer.clone(), price });
 		Ok(())
 	}
 
-	/// Current price of a defaulted NFT whose sale started at `since` at `start_price`.
-	pub(crate) fn defaulted_price(
-		since: frame_system::pallet_prelude::BlockNumberFor<T>,
-		start_price: Balance,
-	) -> Balance {
-		let config = LiquidationSettings::<T>::get();
+	/// Current price of a defaulted NFT (`state` is `Defaulted`; zero otherwise): its sale's
+	/// falling curve, never below its minimum.
+	pub(crate) fn defaulted_price(state: &LoanState<BlockNumberFor<T>>) -> Balance {
+		let LoanState::Defaulted {
+			since, start_price, sale_duration, sale_floor, min_price, ..
+		} = state
+		else {
+			return 0;
+		};
 		let now = frame_system::Pallet::<T>::block_number();
 		auction::defaulted_price(
-			start_price,
-			config.default_sale_floor,
-			blocks(now.saturating_sub(since)),
-			blocks(config.default_sale_duration),
+			*start_price,
+			*sale_floor,
+			blocks(now.saturating_sub(*since)),
+			blocks(*sale_duration),
 		)
+		.max(*min_price)
 	}
 
-	/// Unlock a pledged NFT and move it to `to`, all or nothing: if the collection refuses the
-	/// transfer, the NFT stays locked where it was.
-	fn deliver_nft(loan: &LoanOf<T>, to: &T::AccountId) -> DispatchResult {
-		with_storage_layer(|| {
-			T::Nfts::enable_transfer(&loan.collection, &loan.item)?;
-			T::Nfts::transfer(&loan.collection, &loan.item, to)
-		})
-	}
-
-	/// The least a bid must be now, for views.
+	/// The least a bid must be now: the first bid at least `min(debt, valuation less the
+	/// discount)`, each next one the best bid plus the increment (the auction's own terms).
 	pub(crate) fn min_bid(running: &AuctionOf<T>) -> Balance {
-		let config = LiquidationSettings::<T>::get();
 		match &running.best_bid {
-			None => {
-				auction::min_first_bid(running.debt, running.valuation, config.first_bid_discount)
+			None => auction::min_first_bid(
+				running.debt,
+				running.valuation,
+				running.terms.first_bid_discount,
+			),
+			Some((_, best)) => {
+				auction::min_next_bid(*best, running.debt, running.terms.bid_increment)
 			}
-			Some((_, best)) => auction::min_next_bid(*best, running.debt, config.bid_increment),
 		}
 	}
 }

@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get},
-	weights::WeightMeter,
+	weights::{Weight, WeightMeter},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
@@ -438,7 +438,7 @@ mod benchmarks {
 		let mut stats = SweepStats::default();
 		#[block]
 		{
-			Pallet::<T>::run_schedule(now, &mut meter, &mut stats);
+			Pallet::<T>::run_schedule(now, &mut meter, Weight::MAX, &mut stats);
 		}
 		assert_eq!(NextWake::<T>::get(), Some(next_check));
 	}

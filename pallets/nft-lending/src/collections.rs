@@ -5,7 +5,7 @@
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
-use crate::{pallet::*, types::*};
+use crate::{pallet::*, traits::CollectionRoleProvider as _, types::*};
 #[allow(unused_imports)]
 use frame_support::traits::Get as _;
 use frame_support::{ensure, pallet_prelude::*};
@@ -43,7 +43,8 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::PoolNotFound)?;
 		match pool.listing_mut(&collection) {
 			Some(existing) => {
-				// A removed collection (with loans still open) can be listed again.
+				// A removed collection (with loans still open) can be listed again; it kept its
+				// entry, so it is priced already.
 				ensure!(
 					existing.status == ListingStatus::Removed,
 					Error::<T>::CollectionAlreadyListed
@@ -62,11 +63,12 @@ impl<T: Config> Pallet<T> {
 				pool.collections
 					.try_push((collection, listing))
 					.map_err(|_| Error::<T>::TooManyCollections)?;
+				PricedCollections::<T>::mutate(collection, |n| *n = n.saturating_add(1));
 			}
 		}
 		Pools::<T>::insert(pool_id, pool);
-		ListedCollections::<T>::mutate(collection, |n| *n = n.saturating_add(1));
-		Self::deposit_event(Event::CollectionAdded { pool: pool_id, collection, params });
+		let roles = T::CollectionRoles::roles(&collection);
+		Self::deposit_event(Event::CollectionAdded { pool: pool_id, collection, params, roles });
 		Ok(())
 	}
 
@@ -97,16 +99,23 @@ impl<T: Config> Pallet<T> {
 			.filter(|entry| entry.status == ListingStatus::Listed)
 			.ok_or(Error::<T>::CollectionNotListed)?;
 		if entry.open_loans == 0 {
-			pool.forget_listing(&collection);
+			Self::forget_listing(&mut pool, &collection);
 		} else {
+			// Open loans run on: the collection keeps its entry, and its price.
 			entry.status = ListingStatus::Removed;
 		}
 		Pools::<T>::insert(pool_id, pool);
-		ListedCollections::<T>::mutate_exists(collection, |n| {
-			*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
-		});
 		Self::deposit_event(Event::CollectionRemoved { pool: pool_id, collection });
 		Ok(())
+	}
+
+	/// Drop `collection`'s entry from the pool (in memory; the caller writes the pool): one
+	/// pool fewer for the oracle to price it for.
+	fn forget_listing(pool: &mut PoolOf<T>, collection: &T::CollectionId) {
+		pool.forget_listing(collection);
+		PricedCollections::<T>::mutate_exists(*collection, |n| {
+			*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+		});
 	}
 
 	/// A loan on `collection` closed: one open loan fewer, and a removed collection with none
@@ -115,7 +124,7 @@ impl<T: Config> Pallet<T> {
 		let Some(listing) = pool.listing_mut(collection) else { return };
 		listing.open_loans = listing.open_loans.saturating_sub(1);
 		if listing.status == ListingStatus::Removed && listing.open_loans == 0 {
-			pool.forget_listing(collection);
+			Self::forget_listing(pool, collection);
 		}
 	}
 }

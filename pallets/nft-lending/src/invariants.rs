@@ -24,8 +24,11 @@ struct LoanTotals {
 	scaled_debt: Balance,
 	fixed_rate_weight: Balance,
 	fixed_books_min: Balance,
+	fixed_booked: Balance,
 	fixed_books_max: Balance,
 	auction_debt: Balance,
+	provisions: Balance,
+	fixed_loans: u32,
 	bad_debt: Balance,
 }
 
@@ -38,15 +41,14 @@ impl<T: Config> Pallet<T> {
 			pool_totals.highest_index = pool_totals.highest_index.max(Some(loan_id.index));
 			Self::check_loan(loan_id, &loan, pool_totals)?;
 		}
-		// Each open loan is in the index (checked above). Other entries are closed loans' (left
-		// by `close_loan` for the sweep): they name no stored loan, so no NFT backs two loans.
+		// Each open loan is in the index (checked above), and the index holds nothing else: the
+		// call that closes a loan releases its pledge, so no NFT stays locked for nothing.
 		for (collection, item, loan_id) in LoanOfNft::<T>::iter() {
-			if let Some(loan) = Loans::<T>::get(loan_id) {
-				ensure!(
-					loan.collection == collection && loan.item == item,
-					"an NFT index entry names another NFT's loan"
-				);
-			}
+			let loan = Loans::<T>::get(loan_id).ok_or("a pledge names no open loan")?;
+			ensure!(
+				loan.collection == collection && loan.item == item,
+				"an NFT index entry names another NFT's loan"
+			);
 		}
 		for (pool_id, pool) in Pools::<T>::iter() {
 			Self::check_pool(pool_id, &pool, totals.remove(&pool_id).unwrap_or_default())?;
@@ -69,10 +71,7 @@ impl<T: Config> Pallet<T> {
 			"a loan's NFT does not point back to it"
 		);
 		let held_by_pool = matches!(loan.state, LoanState::Defaulted { held_by_pool: true, .. });
-		ensure!(
-			held_by_pool || !T::Nfts::can_transfer(&loan.collection, &loan.item),
-			"a pledged NFT can move"
-		);
+		ensure!(Self::nft_cannot_move(loan), "a pledged NFT can move");
 		// The borrower keeps the pledged NFT (that is how `positions` finds the loan).
 		ensure!(
 			held_by_pool
@@ -105,10 +104,12 @@ impl<T: Config> Pallet<T> {
 				totals.scaled_debt += scaled_debt;
 			}
 			(LoanState::Active, LoanDebt::Fixed { principal, unpaid_interest, apr, .. }) => {
+				totals.fixed_loans += 1;
 				totals.fixed_rate_weight +=
 					interest::rate_weight(*principal, *apr).unwrap_or_default();
 				let pool = Pools::<T>::get(loan_id.pool).ok_or("loan of a missing pool")?;
 				totals.fixed_books_min += principal + unpaid_interest;
+				totals.fixed_booked += principal + unpaid_interest;
 				totals.fixed_books_max += Self::active_debt(loan, &pool.ledger);
 			}
 			(LoanState::InAuction, _) => {
@@ -122,6 +123,7 @@ impl<T: Config> Pallet<T> {
 					"an auction is not scheduled for settlement at or after its end"
 				);
 				totals.auction_debt += running.debt;
+				totals.provisions += running.provision;
 				if let Some((bidder, amount)) = &running.best_bid {
 					let held = <T::Currency as frame_support::traits::fungible::InspectHold<_>>::balance_on_hold(
 						&HoldReason::AuctionBid.into(),
@@ -157,13 +159,16 @@ impl<T: Config> Pallet<T> {
 			"fixed weights do not add up"
 		);
 		ensure!(totals.auction_debt == ledger.auction_debt, "auction debt does not add up");
+		ensure!(totals.provisions == ledger.provisions, "provisions do not add up");
+		ensure!(totals.fixed_loans == ledger.fixed_loans, "fixed loans are miscounted");
+		ensure!(totals.fixed_booked == ledger.fixed_booked, "fixed principal does not add up");
 		ensure!(totals.bad_debt == ledger.bad_debt, "defaulted claims do not add up to bad debt");
 		// Fixed books are accrued in aggregate (rounded down) and loan by loan (rounded up): the
 		// aggregate stays between principal (+ carried interest) and the loans' own debt.
 		let accrued = Self::accrued_pool(pool_id).map_err(|_| "pool vanished")?;
 		ensure!(
 			accrued.ledger.fixed_debt <= totals.fixed_books_max
-				&& (ledger.fixed_debt >= totals.fixed_books_min || totals.fixed_rate_weight == 0),
+				&& ledger.fixed_debt >= totals.fixed_books_min,
 			"fixed debt is outside its loans' bounds"
 		);
 		// 3. The account holds at least the tracked cash plus its existential deposit.
@@ -174,18 +179,38 @@ impl<T: Config> Pallet<T> {
 				"pool account holds less than its cash"
 			);
 		}
-		// 4. cash + debt = pool_value + reserve + bad_debt, exactly.
+		// 4. cash + debt = pool_value + reserve + bad_debt (+ provisions the reserve cannot
+		// cover + gains still locked), exactly.
 		ensure!(
-			ledger.reserve <= ledger.cash.saturating_add(ledger.live_debt()),
-			"reserve exceeds the pool's assets"
+			ledger.reserve.max(ledger.provisions).saturating_add(ledger.locked_gain)
+				<= ledger.cash.saturating_add(ledger.live_debt()),
+			"reserve, provisions and locked gains exceed the pool's assets"
 		);
 		ensure!(
-			ledger.cash + ledger.debt() == ledger.pool_value() + ledger.reserve + ledger.bad_debt,
-			"cash + debt != pool_value + reserve + bad_debt"
+			ledger.cash + ledger.debt()
+				== ledger.pool_value()
+					+ ledger.reserve
+					+ ledger.bad_debt
+					+ ledger.uncovered_provisions()
+					+ ledger.locked_gain,
+			"cash + debt != pool_value + reserve + bad_debt + uncovered provisions + locked gain"
 		);
 		// 5. The borrow index starts at one and never falls.
 		ensure!(ledger.borrow_index >= crate::math::Rate::one(), "borrow index below one");
 		Ok(())
+	}
+
+	/// Whether `loan`'s NFT is stuck where it is: a transfer to anyone, tried in a storage
+	/// layer that is always rolled back, fails.
+	fn nft_cannot_move(loan: &LoanOf<T>) -> bool {
+		use frame_support::storage::{with_transaction, TransactionOutcome};
+		use nonfungibles_v2::Transfer as _;
+		let somebody = Self::pool_account(u32::MAX);
+		let moved = with_transaction(|| {
+			let moved = T::Nfts::transfer(&loan.collection, &loan.item, &somebody).is_ok();
+			TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(moved))
+		});
+		!moved.unwrap_or(true)
 	}
 
 	fn check_collections() -> Result<(), TryRuntimeError> {
@@ -193,7 +218,7 @@ impl<T: Config> Pallet<T> {
 		for (loan_id, loan) in Loans::<T>::iter() {
 			*open.entry((loan_id.pool, loan.collection)).or_default() += 1;
 		}
-		let mut listed: BTreeMap<T::CollectionId, u32> = BTreeMap::new();
+		let mut priced: BTreeMap<T::CollectionId, u32> = BTreeMap::new();
 		let listings = Pools::<T>::iter().flat_map(|(pool_id, pool)| {
 			pool.collections
 				.into_iter()
@@ -204,28 +229,32 @@ impl<T: Config> Pallet<T> {
 				open.remove(&(pool_id, collection)).unwrap_or_default() == entry.open_loans,
 				"a collection's open-loan count is wrong"
 			);
-			if entry.status == ListingStatus::Listed {
-				*listed.entry(collection).or_default() += 1;
-			}
+			ensure!(
+				entry.status == ListingStatus::Listed || entry.open_loans > 0,
+				"a removed collection with no open loan keeps its entry"
+			);
+			*priced.entry(collection).or_default() += 1;
 		}
 		ensure!(open.is_empty(), "a loan's collection is not in its pool");
-		for (collection, count) in ListedCollections::<T>::iter() {
-			ensure!(listed.remove(&collection) == Some(count), "listing counts are wrong");
+		for (collection, count) in PricedCollections::<T>::iter() {
+			ensure!(
+				priced.remove(&collection) == Some(count),
+				"priced-collection counts are wrong"
+			);
 		}
-		ensure!(listed.is_empty(), "a listed collection is not counted");
+		ensure!(priced.is_empty(), "a pool's collection is not priced");
 		Ok(())
 	}
 
-	/// Every entry of the schedule that names an open loan is an active loan's check or a
-	/// running auction's end (so with the checks above, each has exactly one); the others name
-	/// closed loans (left by `close_loan` for the sweep to drop). `NextWake` is at or before the
-	/// first entry.
+	/// Every entry of the schedule is an active loan's check or a running auction's end (so
+	/// with the checks above, each has exactly one, and closed loans none). `NextWake` is at or
+	/// before the first entry.
 	fn check_schedule() -> Result<(), TryRuntimeError> {
 		let mut first = None;
 		let mut entries = 0usize;
 		for key in Schedule::<T>::iter_keys() {
 			first = first.or(Some(key.at()));
-			let Some(loan) = Loans::<T>::get(key.loan) else { continue };
+			let loan = Loans::<T>::get(key.loan).ok_or("a schedule entry names no open loan")?;
 			entries += 1;
 			let expected = match key.task {
 				SweepTask::CheckLoan => loan.state == LoanState::Active,

@@ -23,21 +23,26 @@
 //! ## Invariants (checked by `try_state`, and by the tests after every step)
 //! 1. The sum of lenders' shares equals the pool's total shares.
 //! 2. The sum of loans' scaled debt equals the pool's scaled debt (and per collection), the sum of
-//!    fixed loans' rate weights equals the pool's, auctions' debt and defaulted claims add up to
-//!    the pool's `auction_debt` and `bad_debt`.
+//!    fixed loans' rate weights and booked principal equals the pool's, auctions' debt and
+//!    provisions and defaulted claims add up to the pool's `auction_debt`, `provisions` and
+//!    `bad_debt`.
 //! 3. The pool account's balance is at least its tracked cash (plus the existential deposit).
-//! 4. `cash + debt = pool_value + reserve + bad_debt`, exactly in integers.
-//! 5. The borrow index never falls; share price falls only with a `BadDebt` event.
+//! 4. `cash + debt = pool_value + reserve + bad_debt + uncovered provisions + locked gains`,
+//!    exactly in integers.
+//! 5. The borrow index never falls; share price falls only with a `BadDebt` or
+//!    `LossProvisioned` event.
 //! 6. Rounding never favours a user: shares and withdrawals round down, debt rounds up.
-//! 7. Each open loan has exactly one pledged NFT that cannot move, and each pledged NFT belongs to
-//!    exactly one open loan or auction.
-//! 8. Every active loan has exactly one scheduled check, never after it becomes overdue, and every
-//!    running auction exactly one settlement entry; `NextWake` is at or before the first entry
-//!    (SPEC's "every open fixed loan is in exactly one due bucket", for the schedule that replaces
-//!    the buckets: see `docs/liquidation.md`).
+//! 7. Each open loan has exactly one pledged NFT that cannot move (a transfer of it, tried and
+//!    rolled back, fails), and each pledge names exactly one open loan on that NFT.
+//! 8. Every active loan has exactly one scheduled check, never after it becomes overdue, every
+//!    running auction exactly one settlement entry, and nothing else is scheduled; `NextWake` is
+//!    at or before the first entry (SPEC's "every open fixed loan is in exactly one due bucket",
+//!    for the schedule that replaces the buckets: see `docs/liquidation.md`).
 //! 9. All storage stays within its bounds (bounded types).
 //! 10. The sweep's weight stays within its budget in every state.
 //! 11. Total issuance is unchanged by every lending call.
+//!
+//! `docs/reliability.md` says where each is checked.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -66,7 +71,7 @@ mod mock;
 mod tests;
 
 pub use pallet::*;
-pub use traits::FloorPriceProvider;
+pub use traits::{CollectionRoleProvider, FloorPriceProvider};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -146,6 +151,9 @@ pub mod pallet {
 		/// Collection floor prices (the oracle).
 		type Prices: FloorPriceProvider<Self::CollectionId>;
 
+		/// Who holds each collection's owner, admin and freezer roles (reported at listing).
+		type CollectionRoles: CollectionRoleProvider<Self::AccountId, Self::CollectionId>;
+
 		/// Governance: creates pools, lists collections, sets risk numbers, takes the reserve.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -166,9 +174,33 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinimumLiquidity: Get<Balance>;
 
-		/// Smallest amount a loan can be opened with, so dust loans cannot fill storage.
+		/// Smallest amount a loan can be opened with, and the least a partial repayment may
+		/// leave owing, so dust loans cannot fill storage.
 		#[pallet::constant]
 		type MinLoanAmount: Get<Balance>;
+
+		/// A new loan borrows at least this share of what its NFT could borrow (valuation times
+		/// ltv), so that filling a collection's `max_loans` costs real money (default 10%).
+		#[pallet::constant]
+		type MinLoanShare: Get<Perbill>;
+
+		/// `borrow_more` keeps the loan's health factor at or above `1 + MinHealthMargin` (at
+		/// its own liquidation threshold, on the borrowing valuation), so it never opens a
+		/// position that is liquidatable at once (default 10%).
+		#[pallet::constant]
+		type MinHealthMargin: Get<Perbill>;
+
+		/// Blocks over which the utilization that prices borrows is averaged: a borrow is
+		/// measured at the higher of the utilization after it and the averaged one with it, so
+		/// liquidity that comes and goes within this window moves neither the borrow stop nor a
+		/// locked rate.
+		#[pallet::constant]
+		type UtilizationWindow: Get<u32>;
+
+		/// Blocks over which a gain that reaches a pool in one step (a defaulted NFT sold, a
+		/// provision released) unlocks into lenders' value.
+		#[pallet::constant]
+		type GainUnlockPeriod: Get<u32>;
 
 		/// Most pools that can exist.
 		#[pallet::constant]
@@ -195,6 +227,11 @@ pub mod pallet {
 		/// `integrity_test`).
 		#[pallet::constant]
 		type SweepWeightBudget: Get<Weight>;
+
+		/// Share of the sweep's budget kept for the health checks that follow a price fall:
+		/// scheduled work may not use it while such checks wait (default half).
+		#[pallet::constant]
+		type PriceCheckShare: Get<Perbill>;
 
 		/// Weights of calls and of the sweep's steps, from the benchmarks.
 		type WeightInfo: WeightInfo;
@@ -234,6 +271,7 @@ pub mod pallet {
 				bid_increment: Perbill::from_percent(1),
 				default_sale_duration: hours(72),
 				default_sale_floor: Perbill::from_percent(20),
+				delivery_timeout: hours(24),
 			}
 		}
 	}
@@ -246,9 +284,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Pools<T: Config> = StorageMap<_, Twox64Concat, PoolId, PoolOf<T>>;
 
-	/// How many pools list a collection (status `Listed`). The oracle prices only these.
+	/// How many pools have an entry for a collection: listed, or removed with loans still open.
+	/// The oracle prices exactly these, so a collection keeps its price until its last loan
+	/// ends.
 	#[pallet::storage]
-	pub type ListedCollections<T: Config> =
+	pub type PricedCollections<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::CollectionId, u32, ValueQuery>;
 
 	/// Lenders' shares in each pool.
@@ -267,13 +307,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Loans<T: Config> = StorageMap<_, Twox64Concat, LoanId, LoanOf<T>>;
 
-	/// The loan each pledged NFT belongs to (one loan per NFT), by collection: the sweep walks a
-	/// collection's loans here when its price changes.
-	///
-	/// An entry may outlive its loan: closing a loan leaves the entry, naming a loan id that is
-	/// never reused, for the sweep to drop on the collection's next price-change pass (pledging
-	/// the NFT again overwrites it). An NFT is pledged when its entry names a loan in `Loans`;
-	/// the runtime API's `positions` and `max_borrow` read it that way.
+	/// The pledge: the open loan (active, in auction or defaulted) each pledged NFT backs, by
+	/// collection. An NFT with an entry here cannot be transferred or burnt by anyone: the
+	/// runtime makes this pallet pallet-nfts' `Locker`, which pallet-nfts asks before every
+	/// transfer and burn (`Nfts.ItemLocked`). The sweep walks a collection's loans here when its
+	/// price falls. The call that closes a loan removes its entry.
 	#[pallet::storage]
 	pub type LoanOfNft<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::CollectionId, Blake2_128Concat, T::ItemId, LoanId>;
@@ -284,9 +322,8 @@ pub mod pallet {
 
 	/// The sweep's work, in order: each active loan's next check and each auction's end.
 	/// Keys sort by block (identity hasher over a big-endian block), so the next piece of work
-	/// is the first key. Every active loan and every running auction has exactly one entry.
-	/// A repaid or redeemed loan's entry stays until it comes due (at most
-	/// `MaxRecheckInterval` blocks, or the auction's end); the sweep then drops it.
+	/// is the first key. Every active loan and every running auction has exactly one entry, and
+	/// nothing else: the call that repays or redeems a loan removes its entry.
 	#[pallet::storage]
 	pub type Schedule<T: Config> = StorageMap<_, Identity, ScheduleKey, ()>;
 
@@ -330,8 +367,14 @@ pub mod pallet {
 		PoolPaused { pool: PoolId },
 		/// The pool takes deposits and borrows again.
 		PoolUnpaused { pool: PoolId },
-		/// A collection was listed in a pool.
-		CollectionAdded { pool: PoolId, collection: T::CollectionId, params: CollectionParams },
+		/// A collection was listed in a pool. `roles` are the accounts that can lock transfers
+		/// of its items (pledged ones included): its owner, admins and freezers.
+		CollectionAdded {
+			pool: PoolId,
+			collection: T::CollectionId,
+			params: CollectionParams,
+			roles: CollectionRoles<T::AccountId>,
+		},
 		/// A collection's risk numbers changed (new loans only; open loans keep theirs).
 		CollectionUpdated { pool: PoolId, collection: T::CollectionId, params: CollectionParams },
 		/// A collection takes no new loans in the pool; its open loans run on.
@@ -390,8 +433,22 @@ pub mod pallet {
 			amount: Balance,
 			ends_at: BlockNumberFor<T>,
 		},
-		/// The borrower repaid the debt and the fine: the auction is cancelled.
+		/// The borrower repaid the debt and the fine: the auction is cancelled. The fine went to
+		/// the leading bidder at the time (`fine_to`), or to the reserve when nobody had bid.
 		Redeemed { loan: LoanId, debt: Balance, fine: Balance, fine_to: Option<T::AccountId> },
+		/// A loan entering auction is likely to fall short of its debt by `provision` (its debt
+		/// less the first-bid minimum): lenders' value counts the loss from now (the reserve
+		/// bears it first), not from settlement. Released, or turned into `BadDebt`, when the
+		/// auction ends.
+		LossProvisioned { loan: LoanId, provision: Balance },
+		/// A gain reached the pool in one step (`amount`, after refilling the reserve by
+		/// `to_reserve`): it unlocks into lenders' value linearly until block `unlocks_at`.
+		GainLocked {
+			pool: PoolId,
+			amount: Balance,
+			to_reserve: Balance,
+			unlocks_at: BlockNumberFor<T>,
+		},
 		/// An auction ended with a winner.
 		AuctionSettled {
 			loan: LoanId,
@@ -409,9 +466,17 @@ pub mod pallet {
 		BadDebt { loan: LoanId, loss: Balance, covered_by_reserve: Balance, written_off: Balance },
 		/// A defaulted loan's NFT was sold; the price went to the pool.
 		DefaultedSold { loan: LoanId, buyer: T::AccountId, price: Balance },
-		/// The winner could not receive the NFT (its collection refuses transfers): the bid was
-		/// released and the loan defaulted with the NFT still locked at the borrower.
-		CollateralUndeliverable { loan: LoanId, winner: T::AccountId },
+		/// The winner could not receive the NFT (its collection refuses transfers): the winning
+		/// bid stays held and anyone may retry `settle` until block `deliver_by`; after that the
+		/// bid is released and the loan defaults, its NFT never to be sold below the debt.
+		CollateralUndeliverable {
+			loan: LoanId,
+			winner: T::AccountId,
+			deliver_by: BlockNumberFor<T>,
+		},
+		/// The NFT of a won auction could not be delivered by its deadline: the winner's bid was
+		/// released.
+		DeliveryTimedOut { loan: LoanId, winner: T::AccountId },
 		/// An auction surplus could not be paid to the borrower (account cannot receive it) and
 		/// went to the pool's reserve.
 		SurplusToReserve { loan: LoanId, amount: Balance },
@@ -458,12 +523,16 @@ pub mod pallet {
 		TooManyPools,
 		/// A curve's kink must lie between 1% and 99%.
 		InvalidRateCurve,
+		/// A fixed-rate pool needs a curve with a rate above zero somewhere (a loan locked at 0%
+		/// would never accrue).
+		ZeroRateCurve,
 		/// A fixed-rate pool needs at least one term, each longer than zero, with no repeats.
 		InvalidTerms,
-		/// Reserve factor and maximum utilization must each be at most 100%, and maximum
+		/// Reserve factor and maximum utilization must each be below 100%, and maximum
 		/// utilization above 0.
 		InvalidPoolParams,
-		/// A pool with open loans cannot switch between variable and fixed rates.
+		/// A pool with open loans (active, in auction or defaulted) cannot switch between
+		/// variable and fixed rates.
 		RateModelChangeWithOpenLoans,
 		/// `ltv` must be above 0 and below `liquidation_threshold`, which must be below 100%.
 		InvalidLtv,
@@ -479,7 +548,8 @@ pub mod pallet {
 		CollectionNotListed,
 		/// The pool already lists as many collections as it may.
 		TooManyCollections,
-		/// The reserve has less than that, or taking it would leave less than the bad debt.
+		/// The reserve has less than that, or taking it would leave less than the losses
+		/// provisioned for loans in auction (which the reserve bears first).
 		InsufficientReserve,
 		/// The first deposit must exceed the existential deposit plus the locked minimum shares.
 		FirstDepositTooSmall,
@@ -504,8 +574,22 @@ pub mod pallet {
 		NoPrice,
 		/// The collection's price is stale: no new borrowing until the feeders report again.
 		StalePrice,
-		/// The loan is smaller than the minimum loan size.
+		/// The collection's price is still warming up (a new collection, or one whose price had
+		/// gone stale): borrowing opens once the feeders have priced it for the oracle's
+		/// `PriceWarmup`.
+		PriceWarmingUp,
+		/// The collection's price is flagged: it moved further than the oracle's deviation guard
+		/// allows in a block and is still catching up with the feeders. No new borrowing until it
+		/// has.
+		PriceFlagged,
+		/// The loan is smaller than the minimum loan size: at least `MinLoanAmount`, and at
+		/// least `MinLoanShare` of what the NFT could borrow.
 		LoanTooSmall,
+		/// A partial repayment may not leave less than `MinLoanAmount` owing: repay it all.
+		RepayLeavesDust,
+		/// After borrowing more the loan's health factor would be below `1 + MinHealthMargin`
+		/// (at the loan's own liquidation threshold).
+		BelowHealthMargin,
 		/// The amount is above what the NFT's valuation allows at this loan-to-value.
 		ExceedsLtv,
 		/// The collection's debt ceiling in this pool would be exceeded.
@@ -547,6 +631,8 @@ pub mod pallet {
 		BidTooLow,
 		/// The redeem period of this auction is over.
 		RedeemPeriodOver,
+		/// The auction has a winner whose NFT is waiting to be delivered: it cannot be redeemed.
+		AwaitingDelivery,
 		/// The loan is not defaulted: its NFT is not for sale.
 		NotDefaulted,
 		/// The NFT's current price is above your maximum.
@@ -735,7 +821,8 @@ pub mod pallet {
 		}
 
 		/// Pay part of a pool's reserve to `beneficiary` (governance). The reserve never goes
-		/// below the pool's bad debt, and the pool must have the idle cash.
+		/// below the losses provisioned for the pool's loans in auction (it bears them first),
+		/// and the pool must have the idle cash.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::withdraw_reserve())]
 		pub fn withdraw_reserve(
@@ -749,7 +836,8 @@ pub mod pallet {
 		}
 
 		/// Change the liquidation settings (governance). Open loans keep their grace period;
-		/// running auctions keep their timing.
+		/// running auctions keep all their numbers (timing, first-bid discount, increment,
+		/// fine), and a defaulted NFT's sale keeps the curve it started with.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::set_liquidation_config())]
 		pub fn set_liquidation_config(
@@ -787,11 +875,14 @@ pub mod pallet {
 
 		/// Pledge an NFT you own and borrow `amount` from a pool.
 		///
-		/// The collection must be listed in the pool and freshly priced; `amount` at most the
-		/// valuation (lower of spot and TWAP) times the collection's ltv, within its debt ceiling
-		/// and loan count, and the pool's maximum utilization. Fixed-rate pools need a `term`
-		/// from the pool's list (the APR is locked for it); variable-rate pools take none. The NFT
-		/// stays in your wallet but cannot move until the loan ends.
+		/// The collection must be listed in the pool, its price fresh, warmed up and not flagged;
+		/// `amount` at most the valuation (lower of spot and TWAP, on the lower middle value)
+		/// times the collection's ltv and at least `MinLoanShare` of that (and `MinLoanAmount`),
+		/// within its debt ceiling and loan count, and the pool's maximum utilization (measured
+		/// at the higher of the utilization after the borrow and the one averaged over
+		/// `UtilizationWindow` with it). Fixed-rate pools need a `term` from the pool's list (the
+		/// APR, at that same utilization, is locked for it); variable-rate pools take none. The
+		/// NFT stays in your wallet but cannot move until the loan ends.
 		#[pallet::call_index(20)]
 		#[pallet::weight(T::WeightInfo::borrow())]
 		pub fn borrow(
@@ -806,7 +897,8 @@ pub mod pallet {
 			Self::do_borrow(&borrower, pool, collection, item, amount, term).map(|_| ())
 		}
 
-		/// Borrow more on a variable-rate loan, within the collection's current ltv.
+		/// Borrow more on a variable-rate loan, within the collection's current ltv and keeping
+		/// the loan's health factor at or above `1 + MinHealthMargin`.
 		#[pallet::call_index(21)]
 		#[pallet::weight(T::WeightInfo::borrow_more())]
 		pub fn borrow_more(origin: OriginFor<T>, loan: LoanId, amount: Balance) -> DispatchResult {
@@ -815,7 +907,8 @@ pub mod pallet {
 		}
 
 		/// Repay up to `amount` of a loan's debt (anyone may repay any loan). The payment is
-		/// capped at the debt; paying it all closes the loan and unlocks the NFT at once.
+		/// capped at the debt; paying it all closes the loan and unlocks the NFT at once. A
+		/// partial payment must leave at least `MinLoanAmount` owing.
 		#[pallet::call_index(22)]
 		#[pallet::weight(T::WeightInfo::repay())]
 		pub fn repay(origin: OriginFor<T>, loan: LoanId, amount: Balance) -> DispatchResult {
@@ -824,7 +917,9 @@ pub mod pallet {
 		}
 
 		/// Pay a fixed loan's interest so far and start a new term of the same length at
-		/// today's rate. Only while the loan is healthy and not overdue.
+		/// today's rate: the curve at the pool's utilization with this loan still in it (the
+		/// higher of now and the average over `UtilizationWindow`). Only while the loan is
+		/// healthy and not overdue; also while the pool is paused or the collection removed.
 		#[pallet::call_index(23)]
 		#[pallet::weight(T::WeightInfo::extend())]
 		pub fn extend(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
@@ -842,8 +937,8 @@ pub mod pallet {
 		}
 
 		/// As the borrower, during the redeem period: repay the whole debt plus the fine to
-		/// cancel the auction and get the NFT back. The fine goes to the first bidder (or the
-		/// reserve when nobody bid).
+		/// cancel the auction and get the NFT back. The fine goes to the leading bidder at that
+		/// moment (or the reserve when nobody bid).
 		#[pallet::call_index(31)]
 		#[pallet::weight(T::WeightInfo::redeem())]
 		pub fn redeem(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
@@ -853,7 +948,9 @@ pub mod pallet {
 
 		/// Settle an auction that has ended (anyone; the sweep also does it). The winner gets
 		/// the NFT, the pool its debt, the reserve the penalty, the borrower any surplus; with
-		/// no bid the loss is booked and the NFT goes up for sale with `buy_defaulted`.
+		/// no bid the loss is booked and the NFT goes up for sale with `buy_defaulted`. When the
+		/// NFT cannot be delivered (its collection refuses transfers) the winning bid stays held
+		/// and `settle` may be retried until the delivery deadline.
 		#[pallet::call_index(32)]
 		#[pallet::weight(T::WeightInfo::settle())]
 		pub fn settle(origin: OriginFor<T>, loan: LoanId) -> DispatchResult {
@@ -862,7 +959,9 @@ pub mod pallet {
 		}
 
 		/// Buy a defaulted loan's NFT at its current (falling) price, if that is at most
-		/// `max_price`. The money goes back to the pool.
+		/// `max_price`. The money goes back to the pool: first to the reserve, for what it paid
+		/// towards the loss, then to lenders, unlocking over `GainUnlockPeriod`. An NFT that could
+		/// not be delivered when its auction ended never sells below the loan's debt.
 		#[pallet::call_index(33)]
 		#[pallet::weight(T::WeightInfo::buy_defaulted())]
 		pub fn buy_defaulted(
@@ -900,6 +999,25 @@ pub mod pallet {
 		pub fn positions(account: T::AccountId) -> views::PositionsOf<T> {
 			Self::account_positions(&account)
 		}
+
+		/// A collection as a pool lists it: its risk numbers, status and usage, and who holds
+		/// its owner, admin and freezer roles (they can lock transfers of pledged items).
+		pub fn listing(
+			pool: PoolId,
+			collection: T::CollectionId,
+		) -> Option<views::ListingInfoOf<T>> {
+			Self::listing_info(pool, collection)
+		}
+	}
+}
+
+/// The pledge itself: pallet-nfts asks its `Locker` before every transfer and burn, and the
+/// runtime makes this pallet that locker. An NFT backing an open loan cannot move, whoever asks
+/// (holder, collection owner, admin or freezer); the pallet removes the pledge before it delivers
+/// the NFT to an auction winner or buyer.
+impl<T: Config> frame_support::traits::tokens::Locker<T::CollectionId, T::ItemId> for Pallet<T> {
+	fn is_locked(collection: T::CollectionId, item: T::ItemId) -> bool {
+		LoanOfNft::<T>::contains_key(collection, item)
 	}
 }
 
@@ -911,9 +1029,10 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_sub_account_truncating(pool)
 	}
 
-	/// Whether some pool lists `collection` (the oracle prices only these).
-	pub fn is_listed_anywhere(collection: &T::CollectionId) -> bool {
-		ListedCollections::<T>::get(collection) > 0
+	/// Whether `collection` needs a price: some pool lists it, or has loans on it still open
+	/// (the oracle prices exactly these).
+	pub fn needs_price(collection: &T::CollectionId) -> bool {
+		PricedCollections::<T>::get(collection) > 0
 	}
 }
 

@@ -1,9 +1,10 @@
 //! Loans: borrow against a pledged NFT, borrow more, repay, extend, and the one path that closes a
 //! loan (SPEC section 5).
 //!
-//! The NFT is pledged with pallet-nfts' `disable_transfer`: the borrower still owns it and sees it
-//! in their wallet, but nobody (owner, collection owner, admin or freezer) can transfer or burn it
-//! until the loan closes.
+//! The NFT is pledged in place: the borrower still owns it and sees it in their wallet, but its
+//! entry in `LoanOfNft` makes pallet-nfts refuse every transfer and burn of it (this pallet is
+//! pallet-nfts' `Locker`), whoever asks (holder, collection owner, admin or freezer), until the
+//! loan closes. Pledging and releasing cost one write each, in this pallet's own index.
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
@@ -43,7 +44,9 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_can_pledge(borrower, &collection, &item)?;
 
 		let (value, health_valuation) = Self::borrow_valuation(&collection)?;
-		ensure!(amount <= valuation::max_debt(value, listing.params.ltv), Error::<T>::ExceedsLtv);
+		let most = valuation::max_debt(value, listing.params.ltv);
+		ensure!(amount <= most, Error::<T>::ExceedsLtv);
+		ensure!(amount >= T::MinLoanShare::get().mul_ceil(most), Error::<T>::LoanTooSmall);
 		ensure!(listing.open_loans < listing.params.max_loans, Error::<T>::MaxLoansReached);
 		Self::ensure_within_ceiling(&pool, &listing, amount)?;
 		let utilization_after = Self::ensure_can_lend(&pool, amount)?;
@@ -70,6 +73,7 @@ impl<T: Config> Pallet<T> {
 				let grace = LiquidationSettings::<T>::get().grace_period;
 				let overdue_at = due.saturating_add(grace).saturating_add(1u32.into());
 				Self::book_fixed(&mut pool.ledger, amount, apr, 0)?;
+				pool.ledger.fixed_loans = pool.ledger.fixed_loans.saturating_add(1);
 				listing.fixed_principal = listing.fixed_principal.saturating_add(amount);
 				let debt = LoanDebt::Fixed {
 					principal: amount,
@@ -84,7 +88,7 @@ impl<T: Config> Pallet<T> {
 			}
 		};
 
-		Self::pledge(&collection, &item)?;
+		// The pledge: from here pallet-nfts refuses to move or burn the NFT.
 		LoanOfNft::<T>::insert(collection, item, loan_id);
 		listing.open_loans += 1;
 		Self::put_listing(&mut pool, &collection, listing.clone());
@@ -138,6 +142,17 @@ impl<T: Config> Pallet<T> {
 			debt_after <= valuation::max_debt(value, listing.params.ltv),
 			Error::<T>::ExceedsLtv
 		);
+		// Governance may have raised the ltv above the threshold this loan keeps: never open a
+		// position that is liquidatable at once, nor one within the margin of it.
+		ensure!(
+			valuation::keeps_margin(
+				value,
+				loan.liquidation_threshold,
+				debt_after,
+				T::MinHealthMargin::get()
+			),
+			Error::<T>::BelowHealthMargin
+		);
 		Self::ensure_within_ceiling(&pool, &listing, amount)?;
 		Self::ensure_can_lend(&pool, amount)?;
 
@@ -186,10 +201,13 @@ impl<T: Config> Pallet<T> {
 
 		let remaining = if paid == debt {
 			Self::take_off_books(&loan, &mut pool, debt);
-			Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Repaid, true)?;
+			Self::unschedule(loan.next_check, SweepTask::CheckLoan, loan_id);
+			Self::close_loan(loan_id, &loan, &mut pool, CloseReason::Repaid)?;
 			Pools::<T>::insert(loan_id.pool, pool);
 			0
 		} else {
+			// What is left must be worth keeping open: repay it all instead.
+			ensure!(debt - paid >= T::MinLoanAmount::get(), Error::<T>::RepayLeavesDust);
 			let mut listing =
 				pool.listing(&loan.collection).cloned().ok_or(Error::<T>::CollectionNotListed)?;
 			match &mut loan.debt {
@@ -209,7 +227,7 @@ impl<T: Config> Pallet<T> {
 				}
 				LoanDebt::Fixed { principal, unpaid_interest, apr, interest_since, .. } => {
 					// Interest first, then principal; simple interest restarts on what is left.
-					Self::unbook_fixed(&mut pool.ledger, *principal, *apr, debt);
+					Self::unbook_fixed(&mut pool.ledger, *principal, *unpaid_interest, *apr, debt);
 					let interest_owed = debt - *principal;
 					let (new_principal, new_unpaid) = if paid <= interest_owed {
 						(*principal, interest_owed - paid)
@@ -241,16 +259,27 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_extend(borrower: &T::AccountId, loan_id: LoanId) -> DispatchResult {
 		let mut loan = Self::active_loan_of(borrower, loan_id)?;
-		let LoanDebt::Fixed { principal, apr: old_apr, term, overdue_at, .. } = loan.debt else {
+		let LoanDebt::Fixed { principal, unpaid_interest, apr: old_apr, term, overdue_at, .. } =
+			loan.debt
+		else {
 			return Err(Error::<T>::NotFixedLoan.into());
 		};
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < overdue_at, Error::<T>::LoanOverdue);
+		// Open while the pool is paused or the collection removed: a pause must not push fixed
+		// borrowers into overdue.
 		let mut pool = Self::accrued_pool(loan_id.pool)?;
-		ensure!(pool.status == PoolStatus::Active, Error::<T>::PoolPaused);
-		Self::listed_collection(&pool, &loan.collection)?;
 		let value = Self::value_loan(&loan, &pool.ledger);
 		ensure!(!value.liquidatable, Error::<T>::LoanUnhealthy);
+		// Today's rate, with this loan still in the pool: what a new borrow of its size would
+		// lock (the higher of now and the window's average).
+		let RateModel::Fixed { curve, .. } = &pool.params.rate_model else {
+			return Err(Error::<T>::NotFixedLoan.into());
+		};
+		let apr = interest::quantise_apr(rates::borrow_rate(
+			curve,
+			pool.ledger.utilization_now_or_averaged(),
+		));
 
 		let interest_paid = value.debt - principal;
 		T::Currency::transfer(
@@ -261,12 +290,7 @@ impl<T: Config> Pallet<T> {
 		)?;
 		pool.ledger.cash =
 			pool.ledger.cash.checked_add(interest_paid).ok_or(Error::<T>::Overflow)?;
-		Self::unbook_fixed(&mut pool.ledger, principal, old_apr, value.debt);
-
-		let RateModel::Fixed { curve, .. } = &pool.params.rate_model else {
-			return Err(Error::<T>::NotFixedLoan.into());
-		};
-		let apr = interest::quantise_apr(rates::borrow_rate(curve, pool.ledger.utilization()));
+		Self::unbook_fixed(&mut pool.ledger, principal, unpaid_interest, old_apr, value.debt);
 		Self::book_fixed(&mut pool.ledger, principal, apr, 0)?;
 		let due = now.saturating_add(term);
 		let new_overdue_at = due
@@ -335,7 +359,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The borrower owns the NFT, it backs no loan, and it can move (so it can be sold).
+	/// The borrower owns the NFT, it backs no loan, and its collection lets it move (so it can
+	/// be sold if the loan fails).
 	pub(crate) fn ensure_can_pledge(
 		borrower: &T::AccountId,
 		collection: &T::CollectionId,
@@ -346,34 +371,18 @@ impl<T: Config> Pallet<T> {
 			T::Nfts::owner(collection, item).as_ref() == Some(borrower),
 			Error::<T>::NotNftOwner
 		);
-		if !T::Nfts::can_transfer(collection, item) {
-			// A pledged NFT cannot move either: say which it is (only when it fails, so a borrow
-			// does not pay for the lookup).
-			return Err(if Self::loan_of_nft(collection, item).is_some() {
-				Error::<T>::NftAlreadyPledged
-			} else {
-				Error::<T>::NftNotTransferable
-			}
-			.into());
-		}
+		ensure!(!LoanOfNft::<T>::contains_key(collection, item), Error::<T>::NftAlreadyPledged);
+		ensure!(T::Nfts::can_transfer(collection, item), Error::<T>::NftNotTransferable);
 		Ok(())
 	}
 
-	/// The open loan (active, in auction or defaulted) that `item` of `collection` backs. The
-	/// index may still name a closed loan (see [`Pallet::close_loan`]); that is not returned.
+	/// The open loan (active, in auction or defaulted) that `item` of `collection` backs.
 	pub(crate) fn loan_of_nft(
 		collection: &T::CollectionId,
 		item: &T::ItemId,
 	) -> Option<(LoanId, LoanOf<T>)> {
 		let loan_id = LoanOfNft::<T>::get(collection, item)?;
 		Loans::<T>::get(loan_id).map(|loan| (loan_id, loan))
-	}
-
-	/// Lock the NFT in place.
-	fn pledge(collection: &T::CollectionId, item: &T::ItemId) -> DispatchResult {
-		use nonfungibles_v2::Transfer;
-		T::Nfts::disable_transfer(collection, item)
-			.map_err(|_| Error::<T>::NftNotTransferable.into())
 	}
 
 	/// Add a fixed loan's principal (and carried interest) to the pool's fixed books.
@@ -386,44 +395,51 @@ impl<T: Config> Pallet<T> {
 		let weight = interest::rate_weight(principal, apr).ok_or(Error::<T>::Overflow)?;
 		ledger.fixed_rate_weight =
 			ledger.fixed_rate_weight.checked_add(weight).ok_or(Error::<T>::Overflow)?;
-		ledger.fixed_debt = ledger
-			.fixed_debt
-			.checked_add(principal.saturating_add(unpaid_interest))
-			.ok_or(Error::<T>::Overflow)?;
+		let booked = principal.saturating_add(unpaid_interest);
+		ledger.fixed_debt = ledger.fixed_debt.checked_add(booked).ok_or(Error::<T>::Overflow)?;
+		ledger.fixed_booked = ledger.fixed_booked.saturating_add(booked);
 		Ok(())
 	}
 
-	/// Take a fixed loan owing `debt` off the pool's fixed books. The pool's aggregate accrues
-	/// rounded down and the loan's own interest rounds up, so the aggregate never goes below zero
-	/// by more than rounding: it saturates there.
+	/// Take a fixed loan owing `debt` (booked with `principal` and `unpaid_interest`) off the
+	/// pool's fixed books. The pool's aggregate interest accrues rounded down and the loan's own
+	/// rounds up, so taking a loan's debt off may take a few units too many: the aggregate never
+	/// goes below what the other loans were booked with (their principal and carried interest,
+	/// which owes no rounding), so no loan's principal ever leaves the books with another loan.
 	pub(crate) fn unbook_fixed(
 		ledger: &mut PoolLedger<BlockNumberFor<T>>,
 		principal: Balance,
+		unpaid_interest: Balance,
 		apr: Rate,
 		debt: Balance,
 	) {
 		let weight = interest::rate_weight(principal, apr).unwrap_or(Balance::MAX);
 		ledger.fixed_rate_weight = ledger.fixed_rate_weight.saturating_sub(weight);
-		ledger.fixed_debt = ledger.fixed_debt.saturating_sub(debt);
-		if ledger.fixed_rate_weight.is_zero() {
+		ledger.fixed_booked =
+			ledger.fixed_booked.saturating_sub(principal.saturating_add(unpaid_interest));
+		ledger.fixed_debt = ledger.fixed_debt.saturating_sub(debt).max(ledger.fixed_booked);
+		// With no fixed loan left, what remains is rounding between the aggregate and the loans'
+		// own interest: clear it. (Not on a zero weight: 0% loans weigh nothing and still owe.)
+		if ledger.fixed_loans == 0 {
 			ledger.fixed_debt = 0;
+			ledger.fixed_booked = 0;
+			ledger.fixed_rate_weight = 0;
 			ledger.fixed_interest_remainder = 0;
 		}
 	}
 
 	/// Take an active loan owing `debt` off the pool's and its collection's running books (it is
-	/// repaid, or its debt moves into an auction). The caller writes the pool.
-	///
-	/// Its scheduled check stays: a repaid loan's entry is dropped by the sweep when it comes
-	/// (see [`Pallet::close_loan`]); `start_auction` replaces it at once.
+	/// repaid, or its debt moves into an auction). The caller writes the pool and removes the
+	/// loan's scheduled check.
 	pub(crate) fn take_off_books(loan: &LoanOf<T>, pool: &mut PoolOf<T>, debt: Balance) {
 		let ledger = &mut pool.ledger;
 		match &loan.debt {
 			LoanDebt::Variable { scaled_debt } => {
 				ledger.scaled_debt = ledger.scaled_debt.saturating_sub(*scaled_debt);
 			}
-			LoanDebt::Fixed { principal, apr, .. } => {
-				Self::unbook_fixed(ledger, *principal, *apr, debt);
+			LoanDebt::Fixed { principal, unpaid_interest, apr, .. } => {
+				ledger.fixed_loans = ledger.fixed_loans.saturating_sub(1);
+				Self::unbook_fixed(ledger, *principal, *unpaid_interest, *apr, debt);
 			}
 		}
 		if let Some(listing) = pool.listing_mut(&loan.collection) {
@@ -438,29 +454,31 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The one path that closes a loan: remove it and, when asked, unlock its NFT. The caller has
-	/// settled its money, and writes the pool after.
-	///
-	/// Its NFT index entry and any schedule entry are left behind: both name a loan id that is
-	/// never used again, so they change nothing, and the sweep drops them when it meets them (the
-	/// schedule entry when it comes due, the index entry on the collection's next price-change
-	/// pass; borrowing the NFT again overwrites it). The borrower's call does not pay for the two
-	/// removals; the sweep does them in its budget. [`Pallet::loan_of_nft`] reads the index
-	/// without its stale entries.
+	/// The one path that closes a loan: release its pledge (if its NFT was not delivered
+	/// already), free its collection's slot, remove it. The caller has settled its money, removed
+	/// its schedule entry, and writes the pool after. Nothing is left behind for the sweep: the
+	/// closing call pays for the whole cleanup.
 	pub(crate) fn close_loan(
 		loan_id: LoanId,
 		loan: &LoanOf<T>,
 		pool: &mut PoolOf<T>,
 		reason: CloseReason,
-		unlock_nft: bool,
 	) -> DispatchResult {
-		if unlock_nft {
-			use nonfungibles_v2::Transfer;
-			T::Nfts::enable_transfer(&loan.collection, &loan.item)?;
-		}
+		LoanOfNft::<T>::remove(loan.collection, loan.item);
 		Self::release_listing(pool, &loan.collection);
 		Loans::<T>::remove(loan_id);
 		Self::deposit_event(Event::LoanClosed { loan: loan_id, reason });
 		Ok(())
+	}
+
+	/// Release the pledge of `loan`'s NFT and move it to `to`, all or nothing: if its collection
+	/// refuses the transfer (an owner, admin or freezer locked it), the NFT stays where it was,
+	/// pledged.
+	pub(crate) fn deliver_nft(loan: &LoanOf<T>, to: &T::AccountId) -> DispatchResult {
+		use nonfungibles_v2::Transfer;
+		frame_support::storage::with_storage_layer(|| {
+			LoanOfNft::<T>::remove(loan.collection, loan.item);
+			T::Nfts::transfer(&loan.collection, &loan.item, to)
+		})
 	}
 }

@@ -11,7 +11,7 @@ use frame_system::EnsureRoot;
 use pallet_nfts::PalletFeatures;
 use sp_runtime::{
 	traits::{IdentityLookup, Verify},
-	AccountId32, BuildStorage, MultiSignature,
+	AccountId32, BuildStorage, MultiSignature, Perbill,
 };
 use std::{cell::RefCell, collections::BTreeMap};
 
@@ -68,7 +68,8 @@ impl pallet_nfts::Config for Test {
 	type Currency = Balances;
 	type CreateOrigin = AsEnsureOriginWithArg<frame_system::EnsureSigned<AccountId>>;
 	type ForceOrigin = EnsureRoot<AccountId>;
-	type Locker = ();
+	/// Pledged NFTs cannot move: the lending pallet is pallet-nfts' locker, as in the runtime.
+	type Locker = NftLending;
 	type CollectionDeposit = ConstU128<2>;
 	type ItemDeposit = ConstU128<1>;
 	type MetadataDepositBase = ConstU128<1>;
@@ -103,10 +104,39 @@ impl crate::FloorPriceProvider<u32> for MockPrices {
 	}
 }
 
-/// Set a collection's price as the oracle would (fresh), and tell the lending pallet.
+/// Set a collection's price as the oracle would (fresh, warm, unflagged, both middle values
+/// alike), and tell the lending pallet (it only acts on falls).
 pub fn set_price(collection: u32, spot: Balance, twap: Balance) {
-	PRICES.with(|p| p.borrow_mut().insert(collection, FloorPrice { spot, twap, fresh: true }));
-	NftLending::note_price_change(collection);
+	set_floor_price(collection, FloorPrice::settled(spot, twap));
+}
+
+/// Set every figure of a collection's price, and tell the lending pallet.
+pub fn set_floor_price(collection: u32, price: FloorPrice) {
+	PRICES.with(|p| p.borrow_mut().insert(collection, price));
+	NftLending::note_price_fall(collection);
+}
+
+/// The holders of a collection's roles, read from pallet-nfts (as the runtime does).
+pub struct NftsRoles;
+impl crate::CollectionRoleProvider<AccountId, u32> for NftsRoles {
+	fn roles(collection: &u32) -> crate::CollectionRoles<AccountId> {
+		use pallet_nfts::CollectionRole;
+		let mut roles = crate::CollectionRoles {
+			owner: pallet_nfts::Collection::<Test>::get(collection).map(|c| c.owner),
+			..Default::default()
+		};
+		for (who, held) in pallet_nfts::CollectionRoleOf::<Test>::iter_prefix(collection)
+			.take(2 * crate::MAX_ROLE_HOLDERS as usize)
+		{
+			if held.has_role(CollectionRole::Admin) {
+				let _ = roles.admins.try_push(who.clone());
+			}
+			if held.has_role(CollectionRole::Freezer) {
+				let _ = roles.freezers.try_push(who);
+			}
+		}
+		roles
+	}
 }
 
 /// Make a collection's price stale (the feeders stopped reporting).
@@ -120,6 +150,9 @@ pub fn make_price_stale(collection: u32) {
 
 parameter_types! {
 	pub const LendingPalletId: PalletId = PalletId(*b"nftlend!");
+	pub const MinLoanShare: Perbill = Perbill::from_percent(10);
+	pub const MinHealthMargin: Perbill = Perbill::from_percent(10);
+	pub const PriceCheckShare: Perbill = Perbill::from_percent(50);
 	/// Room for 100 liquidations a block.
 	pub SweepBudget: Weight = <() as crate::WeightInfo>::sweep_base()
 		.saturating_add(<() as crate::WeightInfo>::sweep_liquidate().saturating_mul(100));
@@ -132,18 +165,26 @@ impl crate::Config for Test {
 	type ItemId = u32;
 	type Nfts = Nfts;
 	type Prices = MockPrices;
+	type CollectionRoles = NftsRoles;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type EmergencyOrigin = frame_system::EnsureSignedBy<EmergencyCouncil, AccountId>;
 	type PalletId = LendingPalletId;
 	type BlocksPerYear = ConstU32<BLOCKS_PER_YEAR>;
 	type MinimumLiquidity = ConstU128<1_000_000>;
 	type MinLoanAmount = ConstU128<{ UNIT / 10 }>;
+	type MinLoanShare = MinLoanShare;
+	type MinHealthMargin = MinHealthMargin;
+	/// An hour.
+	type UtilizationWindow = ConstU32<600>;
+	/// A day.
+	type GainUnlockPeriod = ConstU32<14_400>;
 	type MaxPools = ConstU32<8>;
 	type MaxCollectionsPerPool = ConstU32<4>;
 	type MaxLoansPerCollection = ConstU32<20_000>;
 	type MaxPendingHealthChecks = ConstU32<8>;
 	type MaxRecheckInterval = ConstU32<600>;
 	type SweepWeightBudget = SweepBudget;
+	type PriceCheckShare = PriceCheckShare;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = NftsBenchmarkHelper;
@@ -250,6 +291,26 @@ pub fn lock_collection_transfers(collection: u32) {
 		CollectionSettings::from_disabled(CollectionSetting::TransferableItems.into()),
 	)
 	.expect("collection locked");
+}
+
+/// The collection's freezer locks transfers of one item (pledged or not).
+pub fn freeze_item(collection: u32, item: u32) {
+	pallet_nfts::Pallet::<Test>::lock_item_transfer(
+		RuntimeOrigin::signed(collection_owner()),
+		collection,
+		item,
+	)
+	.expect("item frozen");
+}
+
+/// The collection's freezer lets the item move again.
+pub fn thaw_item(collection: u32, item: u32) {
+	pallet_nfts::Pallet::<Test>::unlock_item_transfer(
+		RuntimeOrigin::signed(collection_owner()),
+		collection,
+		item,
+	)
+	.expect("item thawed");
 }
 
 /// Externalities with funded accounts 1..=8 and block 1.

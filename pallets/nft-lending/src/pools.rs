@@ -7,7 +7,7 @@
 use crate::traits::FloorPriceProvider as _;
 use crate::{
 	blocks,
-	math::{self, interest, rates, shares, Rate},
+	math::{self, gains, interest, rates, shares, Rate},
 	pallet::*,
 	types::*,
 };
@@ -25,12 +25,22 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::{traits::Zero, FixedPointNumber, Perbill};
 #[allow(unused_imports)]
 use sp_runtime::traits::{One as _, Saturating as _, Zero as _};
+use sp_runtime::SaturatedConversion;
 
 impl<T: Config> Pallet<T> {
+	/// SPEC section 8's bounds: a valid curve; maximum utilization and reserve factor below
+	/// 100% (lenders can always leave, and they always earn something); a fixed pool's curve not
+	/// zero everywhere (a 0% fixed loan would never accrue); distinct, non-zero terms.
 	pub(crate) fn ensure_valid_pool_params(params: &PoolParamsOf<T>) -> DispatchResult {
 		ensure!(params.rate_model.curve().is_valid(), Error::<T>::InvalidRateCurve);
-		ensure!(!params.max_utilization.is_zero(), Error::<T>::InvalidPoolParams);
-		if let RateModel::Fixed { terms, .. } = &params.rate_model {
+		ensure!(
+			!params.max_utilization.is_zero()
+				&& params.max_utilization < Perbill::one()
+				&& params.reserve_factor < Perbill::one(),
+			Error::<T>::InvalidPoolParams
+		);
+		if let RateModel::Fixed { terms, curve } = &params.rate_model {
+			ensure!(!rates::max_rate(curve).is_zero(), Error::<T>::ZeroRateCurve);
 			ensure!(!terms.is_empty(), Error::<T>::InvalidTerms);
 			let mut seen = alloc::vec::Vec::with_capacity(terms.len());
 			for term in terms.iter() {
@@ -70,9 +80,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_set_pool_params(pool_id: PoolId, params: PoolParamsOf<T>) -> DispatchResult {
 		Self::ensure_valid_pool_params(&params)?;
 		let mut pool = Self::accrued_pool(pool_id)?;
-		let has_loans = !pool.ledger.scaled_debt.is_zero()
-			|| !pool.ledger.fixed_debt.is_zero()
-			|| !pool.ledger.auction_debt.is_zero();
+		let has_loans = pool.collections.iter().any(|(_, listing)| listing.open_loans > 0);
 		ensure!(
 			!has_loans || pool.params.rate_model.is_fixed() == params.rate_model.is_fixed(),
 			Error::<T>::RateModelChangeWithOpenLoans
@@ -107,7 +115,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The pool with its ledger accrued to `ledger`'s `now`, without writing it.
+	/// Bring `ledger` to now (the caller writes it): interest accrued, the utilization
+	/// averages moved towards what the pool held since the last accrual, and locked gains
+	/// unlocked for the blocks that passed.
 	pub(crate) fn accrue(
 		ledger: &mut PoolLedger<BlockNumberFor<T>>,
 		curve: &RateCurve,
@@ -119,6 +129,15 @@ impl<T: Config> Pallet<T> {
 		}
 		let elapsed = blocks(now - ledger.last_accrual);
 		let per_year = T::BlocksPerYear::get() as u64;
+
+		// What the pool held since the last accrual (this block's changes come after).
+		let window = T::UtilizationWindow::get() as u64;
+		ledger.average_debt =
+			rates::move_average(ledger.average_debt, ledger.live_debt(), elapsed, window);
+		ledger.average_cash =
+			rates::move_average(ledger.average_cash, ledger.cash, elapsed, window);
+		let remaining = blocks(ledger.gain_unlocks_at.saturating_sub(ledger.last_accrual));
+		ledger.locked_gain -= gains::unlocked(ledger.locked_gain, remaining, elapsed);
 		let apr = rates::borrow_rate(curve, ledger.utilization());
 
 		let variable_before = ledger.variable_debt();
@@ -165,6 +184,11 @@ impl<T: Config> Pallet<T> {
 		let seed = if first_deposit { T::Currency::minimum_balance() } else { 0 };
 		let locked_shares = if first_deposit { T::MinimumLiquidity::get() } else { 0 };
 		let counted = amount.checked_sub(seed).ok_or(Error::<T>::FirstDepositTooSmall)?;
+		// The pool's first money has no history to average: its averages start here.
+		if first_deposit {
+			pool.ledger.average_cash = pool.ledger.cash.saturating_add(counted);
+			pool.ledger.average_debt = pool.ledger.live_debt();
+		}
 		if first_deposit {
 			ensure!(counted > locked_shares, Error::<T>::FirstDepositTooSmall);
 		}
@@ -245,7 +269,9 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Self::accrued_pool(pool_id)?;
 		let reserve_after =
 			pool.ledger.reserve.checked_sub(amount).ok_or(Error::<T>::InsufficientReserve)?;
-		ensure!(reserve_after >= pool.ledger.bad_debt, Error::<T>::InsufficientReserve);
+		// The reserve bears provisioned losses first: taking it below them would move the loss
+		// to lenders. Losses already booked were covered as far as the reserve went.
+		ensure!(reserve_after >= pool.ledger.provisions, Error::<T>::InsufficientReserve);
 		ensure!(amount <= pool.ledger.cash, Error::<T>::InsufficientLiquidity);
 		pool.ledger.reserve = reserve_after;
 		pool.ledger.cash -= amount;
@@ -270,24 +296,58 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Book a loss on a loan in its pool's `ledger`: the reserve covers what it can, lenders the
-	/// rest. Emits `BadDebt`.
+	/// rest. Emits `BadDebt`. Returns what the reserve paid.
 	pub(crate) fn book_loss(
 		ledger: &mut PoolLedger<BlockNumberFor<T>>,
 		loan: LoanId,
 		loss: Balance,
-	) {
+	) -> Balance {
 		if loss.is_zero() {
-			return;
+			return 0;
 		}
 		let (covered_by_reserve, written_off) = math::auction::cover_loss(loss, ledger.reserve);
 		ledger.reserve -= covered_by_reserve;
 		Self::deposit_event(Event::BadDebt { loan, loss, covered_by_reserve, written_off });
+		covered_by_reserve
+	}
+
+	/// Whatever raised lenders' value in one step since `value_before` (a sale, a released
+	/// provision) is locked, to unlock over `GainUnlockPeriod`: lenders' value stays where it
+	/// was and rises block by block. `to_reserve` is what the gain first refilled the reserve
+	/// with (for the event). The ledger must be accrued to now.
+	pub(crate) fn lock_gains_since(
+		pool_id: PoolId,
+		ledger: &mut PoolLedger<BlockNumberFor<T>>,
+		value_before: Balance,
+		to_reserve: Balance,
+	) {
+		let gain = ledger.pool_value().saturating_sub(value_before);
+		if gain.is_zero() {
+			return;
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+		let remaining = blocks(ledger.gain_unlocks_at.saturating_sub(now));
+		let (locked, blocks_left) = gains::lock_gain(
+			ledger.locked_gain,
+			remaining,
+			gain,
+			T::GainUnlockPeriod::get() as u64,
+		);
+		ledger.locked_gain = locked;
+		ledger.gain_unlocks_at = now.saturating_add(blocks_left.saturated_into());
+		Self::deposit_event(Event::GainLocked {
+			pool: pool_id,
+			amount: gain,
+			to_reserve,
+			unlocks_at: ledger.gain_unlocks_at,
+		});
 	}
 
 	pub(crate) fn ensure_valid_liquidation_config(
 		config: &LiquidationConfigOf<T>,
 	) -> DispatchResult {
 		let ok = !config.auction_duration.is_zero()
+			&& !config.delivery_timeout.is_zero()
 			&& !config.redeem_period.is_zero()
 			&& config.redeem_period < config.auction_duration
 			&& config.extension_window < config.auction_duration
@@ -311,16 +371,17 @@ impl<T: Config> Pallet<T> {
 			.unwrap_or_default()
 	}
 
-	/// Utilization after borrowing `amount` more, checked against the pool's maximum and cash.
+	/// The utilization a borrow of `amount` is measured at (the higher of right after it and
+	/// the `UtilizationWindow` average with it), checked against the pool's maximum and cash.
+	/// Returns it: a fixed loan's APR is priced at it.
 	pub(crate) fn ensure_can_lend(
 		pool: &PoolOf<T>,
 		amount: Balance,
 	) -> Result<Perbill, DispatchError> {
 		ensure!(amount <= pool.ledger.cash, Error::<T>::InsufficientLiquidity);
-		let after =
-			rates::utilization_after_borrow(pool.ledger.live_debt(), pool.ledger.cash, amount)
-				.ok_or(Error::<T>::InsufficientLiquidity)?;
-		ensure!(after <= pool.params.max_utilization, Error::<T>::UtilizationTooHigh);
-		Ok(after)
+		let utilization =
+			pool.ledger.utilization_for_borrow(amount).ok_or(Error::<T>::InsufficientLiquidity)?;
+		ensure!(utilization <= pool.params.max_utilization, Error::<T>::UtilizationTooHigh);
+		Ok(utilization)
 	}
 }

@@ -6,9 +6,12 @@
 //!    files a healthy one again at its next check: no later than the first block at which
 //!    interest alone, at the most its pool can charge, could make it unhealthy, nor than
 //!    `MaxRecheckInterval` blocks ahead;
-//! 2. the loans of collections whose price changed (`PendingHealthChecks`, cursor
+//! 2. the loans of collections whose price fell (`PendingHealthChecks`, cursor
 //!    `HealthCheckCursor`): unhealthy ones go to auction, the others are filed earlier when the
-//!    new price brings their next check forward.
+//!    new price brings their next check forward. While such checks wait, the schedule may use
+//!    only `1 - PriceCheckShare` of the budget: a schedule crowded by any amount of other work
+//!    (a storm of loans opened together, all due together) cannot hold back the liquidations a
+//!    price fall calls for. What they leave unused goes back to the schedule.
 //!
 //! A block with nothing due reads `NextWake` and the health-check queue and stops: its cost does
 //! not depend on the number of loans (the benchmark `sweep_idle` measures it at 10 and 100,000).
@@ -64,13 +67,26 @@ pub(crate) enum CheckKind {
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn sweep(now: BlockNumberFor<T>) -> Weight {
-		let mut meter = WeightMeter::with_limit(T::SweepWeightBudget::get());
+		let budget = T::SweepWeightBudget::get();
+		let mut meter = WeightMeter::with_limit(budget);
 		meter.consume(T::WeightInfo::sweep_base());
 		let mut stats = SweepStats::default();
 
-		let out_of_budget = Self::run_schedule(now, &mut meter, &mut stats)
-			|| Self::check_marked_collections(now, &mut meter, &mut stats);
-		if out_of_budget {
+		// The price-fall checks' share is kept for them while they wait.
+		let price_checks_wait =
+			HealthCheckCursor::<T>::exists() || !PendingHealthChecks::<T>::get().is_empty();
+		let schedule_cap = if price_checks_wait {
+			budget.saturating_sub(T::PriceCheckShare::get() * budget)
+		} else {
+			budget
+		};
+		let mut schedule_left = Self::run_schedule(now, &mut meter, schedule_cap, &mut stats);
+		let price_checks_left = Self::check_marked_collections(now, &mut meter, &mut stats);
+		if schedule_left && !price_checks_left {
+			// The price checks are done: the rest of the budget is the schedule's again.
+			schedule_left = Self::run_schedule(now, &mut meter, budget, &mut stats);
+		}
+		if schedule_left || price_checks_left {
 			Self::deposit_event(Event::SweepIncomplete {
 				liquidated: stats.liquidated,
 				settled: stats.settled,
@@ -121,21 +137,27 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Do the scheduled work due by `now`, first key first. Returns `true` when the budget ran
-	/// out first (the rest stays scheduled, and `NextWake` stays at or before `now`).
+	/// Do the scheduled work due by `now`, first key first, while the meter's consumption stays
+	/// within `cap`. Returns `true` when the budget (or the cap) ran out first (the rest stays
+	/// scheduled, and `NextWake` stays at or before `now`).
 	pub(crate) fn run_schedule(
 		now: BlockNumberFor<T>,
 		meter: &mut WeightMeter,
+		cap: Weight,
 		stats: &mut SweepStats,
 	) -> bool {
 		match NextWake::<T>::get() {
 			Some(wake) if wake <= now => {}
 			_ => return false,
 		}
+		let within_cap = |meter: &WeightMeter, more: Weight| {
+			meter.consumed().saturating_add(more).all_lte(cap) && meter.can_consume(more)
+		};
 		loop {
-			if meter.try_consume(T::WeightInfo::sweep_next()).is_err() {
+			if !within_cap(meter, T::WeightInfo::sweep_next()) {
 				return true;
 			}
+			meter.consume(T::WeightInfo::sweep_next());
 			let Some(key) = Schedule::<T>::iter_keys().next() else {
 				NextWake::<T>::kill();
 				return false;
@@ -150,7 +172,7 @@ impl<T: Config> Pallet<T> {
 					T::WeightInfo::sweep_check().max(T::WeightInfo::sweep_liquidate())
 				}
 			};
-			if !meter.can_consume(unit) {
+			if !within_cap(meter, unit) {
 				return true;
 			}
 			match key.task {
@@ -187,8 +209,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Check one active loan: start its auction when it is overdue or unhealthy, otherwise file
-	/// its next check (`kind` says when). Returns `false` when the loan is closed (no longer
-	/// stored): the entry that named it was left behind by `close_loan`.
+	/// its next check (`kind` says when). Returns `false` when the loan is not stored (an entry
+	/// that should not exist: the call that closes a loan removes its entries).
 	pub(crate) fn check_health(
 		loan_id: LoanId,
 		now: BlockNumberFor<T>,
@@ -291,9 +313,9 @@ impl<T: Config> Pallet<T> {
 		Schedule::<T>::remove(ScheduleKey::new(blocks(at), task, loan));
 	}
 
-	/// The first entry (the one being handled) concerns a loan that is gone (its entry was left
-	/// by `close_loan`) or not in the state the entry expects; remove it so the schedule moves
-	/// on.
+	/// The first entry (the one being handled) concerns a loan that is gone or not in the state
+	/// the entry expects (not expected: closing a loan removes its entry); remove it so the
+	/// schedule moves on.
 	fn remove_stray_entries(loan: LoanId) {
 		if let Some(key) = Schedule::<T>::iter_keys().next().filter(|key| key.loan == loan) {
 			Schedule::<T>::remove(key);
@@ -325,8 +347,7 @@ impl<T: Config> Pallet<T> {
 				}
 			};
 			// A collection's pledged NFTs, in key order from the cursor. Loans already in
-			// auction or defaulted are among them, and closed loans' entries; `check_health`
-			// skips those.
+			// auction or defaulted are among them; `check_health` skips those.
 			let next = match last {
 				None => LoanOfNft::<T>::iter_prefix(collection).next(),
 				Some(last) => LoanOfNft::<T>::iter_prefix_from(
@@ -341,15 +362,16 @@ impl<T: Config> Pallet<T> {
 			};
 			HealthCheckCursor::<T>::put((collection, Some(item)));
 			if !Self::check_health(loan, now, CheckKind::PriceChange, meter, stats) {
-				// The index entry of a closed loan, left by `close_loan`: drop it (the cursor
-				// moves on from its key all the same).
+				// An entry naming no loan is not expected (closing a loan removes it): drop it
+				// so the NFT is not held pledged.
 				LoanOfNft::<T>::remove(collection, item);
 			}
 		}
 	}
 
-	/// The oracle's hook: `collection`'s price changed, so check its loans' health soon.
-	pub fn note_price_change(collection: T::CollectionId) {
+	/// The oracle's hook: `collection`'s health price fell, so check its loans' health soon. (A
+	/// rise makes no loan less healthy: it queues nothing.)
+	pub fn note_price_fall(collection: T::CollectionId) {
 		if LoanOfNft::<T>::iter_key_prefix(collection).next().is_none() {
 			return;
 		}

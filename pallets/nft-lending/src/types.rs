@@ -2,7 +2,7 @@
 
 use crate::math::Rate;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::*, traits::ConstU32, BoundedVec};
+use frame_support::{pallet_prelude::*, traits::ConstU32, BoundedVec, DefaultNoBound};
 use scale_info::TypeInfo;
 use sp_arithmetic::Perbill;
 
@@ -174,9 +174,15 @@ pub struct PoolParams<BlockNumber> {
 /// The money of a pool, in integers. See `docs/pool-math.md`.
 ///
 /// ```text
-/// debt       = variable debt + fixed debt + auction debt + bad_debt
-/// pool_value = cash + debt - reserve - bad_debt          (what lenders' shares are worth)
+/// live debt  = variable debt + fixed debt + auction debt
+/// debt       = live debt + bad_debt
+/// pool_value = cash + live debt - max(reserve, provisions) - locked_gain
+///                                                      (what lenders' shares are worth)
 /// ```
+///
+/// Provisions (the likely shortfalls of loans in auction) are borne by the reserve first: they
+/// lower lenders' value only by what the reserve cannot cover. Gains that arrived in one step
+/// unlock into lenders' value over `GainUnlockPeriod`.
 #[derive(
 	Encode,
 	Decode,
@@ -211,7 +217,23 @@ pub struct PoolLedger<BlockNumber> {
 	pub fixed_interest_remainder: Balance,
 	/// Debt of loans in auction, frozen when their auction started.
 	pub auction_debt: Balance,
-	/// Block up to which interest has been accrued.
+	/// Fixed loans: how many are active (their books are emptied only when none is left).
+	pub fixed_loans: u32,
+	/// Fixed loans: what they were booked with, principal plus interest carried from before
+	/// their last repayment; `fixed_debt` never goes below it.
+	pub fixed_booked: Balance,
+	/// Loans in auction: what they are likely to fall short of their debt, each `debt -
+	/// first-bid minimum`, counted from the block the auction starts until it is settled.
+	pub provisions: Balance,
+	/// Gains that reached the pool in one step and are still unlocking into lenders' value.
+	pub locked_gain: Balance,
+	/// The block by which `locked_gain` has all unlocked.
+	pub gain_unlocks_at: BlockNumber,
+	/// Live debt averaged over `UtilizationWindow` (see `math::rates::move_average`).
+	pub average_debt: Balance,
+	/// Cash averaged over `UtilizationWindow`.
+	pub average_cash: Balance,
+	/// Block up to which interest has been accrued (and the averages and unlocking moved).
 	pub last_accrual: BlockNumber,
 }
 
@@ -298,6 +320,26 @@ pub struct CollectionParams {
 	pub liquidation_penalty: Perbill,
 }
 
+/// Most accounts listed per role in [`CollectionRoles`] (pallet-nfts gives each role to one
+/// account at a time; a few more are kept in case a collection's team is larger).
+pub const MAX_ROLE_HOLDERS: u32 = 4;
+
+/// Who can act on a collection's items besides their holders: its owner, admins and freezers
+/// can lock transfers of any item, pledged ones included. Shown when a collection is listed
+/// (event and runtime API) so that governance and lenders see who they are trusting; the
+/// auction rules make freezing a pledged item unprofitable (SPEC section 6).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, DefaultNoBound,
+)]
+pub struct CollectionRoles<AccountId> {
+	/// The collection's owner.
+	pub owner: Option<AccountId>,
+	/// Accounts with the admin role.
+	pub admins: BoundedVec<AccountId, ConstU32<MAX_ROLE_HOLDERS>>,
+	/// Accounts with the freezer role.
+	pub freezers: BoundedVec<AccountId, ConstU32<MAX_ROLE_HOLDERS>>,
+}
+
 /// Whether a collection takes new loans in a pool.
 #[derive(
 	Encode,
@@ -375,16 +417,26 @@ pub enum LoanState<BlockNumber> {
 	Active,
 	/// Overdue or unhealthy: its NFT is being auctioned (see `Auctions`).
 	InAuction,
-	/// The auction ended without a bid: the loss is booked and the NFT is for sale with
+	/// The auction ended without a sale: the loss is booked and the NFT is for sale with
 	/// `buy_defaulted` at a falling price.
 	Defaulted {
 		/// Block the sale started.
 		since: BlockNumber,
 		/// Sale price at `since` (the valuation when the auction started).
 		start_price: Balance,
+		/// The sale's curve, fixed when it started: blocks from `start_price` to its floor.
+		sale_duration: BlockNumber,
+		/// The sale's curve, fixed when it started: its floor as a share of `start_price`.
+		sale_floor: Perbill,
+		/// The lowest price it sells for whatever the curve says: the claim when the NFT could
+		/// not be delivered (its collection refused the transfer), so whoever controls the
+		/// collection gains nothing by freezing it; zero otherwise.
+		min_price: Balance,
 		/// The unpaid claim (counted in the pool's `bad_debt` until the NFT sells).
 		claim: Balance,
-		/// Whether the NFT is held by the pool account (`false`: still locked at the borrower,
+		/// What the reserve paid towards the loss when it was booked: a sale refills it first.
+		reserve_paid: Balance,
+		/// Whether the NFT is held by the pool account (`false`: still pledged at the borrower,
 		/// because its collection would not let it move).
 		held_by_pool: bool,
 	},
@@ -461,12 +513,42 @@ pub struct Auction<AccountId, BlockNumber> {
 	pub settle_at: BlockNumber,
 	/// The borrower may redeem while the block number is below this.
 	pub redeem_until: BlockNumber,
-	/// Fine the borrower pays on top of the debt to redeem.
+	/// Fine the borrower pays on top of the debt to redeem (to the leading bidder at that time,
+	/// or the reserve when nobody bid).
 	pub redeem_fine: Balance,
-	/// The first bidder (receives the redeem fine if the borrower redeems).
-	pub first_bidder: Option<AccountId>,
-	/// The best bid so far and who holds it.
+	/// The bidding rules, fixed when the auction started.
+	pub terms: AuctionTerms<BlockNumber>,
+	/// The loss provisioned for it: `debt - first-bid minimum` (in the pool's `provisions`).
+	pub provision: Balance,
+	/// The best bid so far and who holds it (held until the auction is settled).
 	pub best_bid: Option<(AccountId, Balance)>,
+	/// Set when the winner could not be given the NFT (its collection refuses the transfer):
+	/// the winning bid stays held and anyone may retry `settle` until this block; then the bid
+	/// is released and the loan defaults.
+	pub deliver_by: Option<BlockNumber>,
+}
+
+/// An auction's bidding rules, taken from the liquidation settings when it starts: later
+/// governance changes apply to later auctions.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct AuctionTerms<BlockNumber> {
+	/// The first bid may be this far below the valuation.
+	pub first_bid_discount: Perbill,
+	/// Each bid beats the previous by at least this share of the debt.
+	pub bid_increment: Perbill,
+	/// A bid this close to the end extends it by this much.
+	pub extension_window: BlockNumber,
 }
 
 /// Liquidation settings, one set for the whole protocol (governance: `set_liquidation_config`).
@@ -509,17 +591,38 @@ pub struct LiquidationConfig<BlockNumber> {
 	pub default_sale_duration: BlockNumber,
 	/// The defaulted NFT's lowest price, as a share of its valuation (default 20%).
 	pub default_sale_floor: Perbill,
+	/// How long a won auction waits for its NFT to be deliverable (its collection's owner,
+	/// admin or freezer locked transfers) before the bid is released and the loan defaults
+	/// (default 24 h).
+	pub delivery_timeout: BlockNumber,
 }
 
 /// A price of a collection as the oracle reports it.
+///
+/// With an even number of fresh feeds the oracle keeps two middle values: borrowing is measured
+/// against the lower one (`spot`, `twap`), the health factor against the upper one (`health`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct FloorPrice {
-	/// Latest guarded median of the feeders.
+	/// Guarded spot of the lower middle value.
 	pub spot: Balance,
-	/// Time-weighted average of the spot over the oracle's window.
+	/// TWAP of the lower middle value's spot (a borrow is measured at the lower of the two).
 	pub twap: Balance,
+	/// TWAP of the upper middle value's spot: the health factor's valuation.
+	pub health: Balance,
 	/// Whether the price is recent enough to lend against.
 	pub fresh: bool,
+	/// Whether the collection's price warm-up is over (borrowing may open).
+	pub warm: bool,
+	/// Whether the lower spot is still being clamped towards the feeders' value (a move beyond
+	/// the deviation guard): no new borrowing while it is.
+	pub flagged: bool,
+}
+
+impl FloorPrice {
+	/// A settled price: `spot` and `twap` on both middle values, fresh, warm, unflagged.
+	pub fn settled(spot: Balance, twap: Balance) -> Self {
+		Self { spot, twap, health: twap, fresh: true, warm: true, flagged: false }
+	}
 }
 
 impl<BlockNumber> PoolLedger<BlockNumber> {
@@ -540,17 +643,48 @@ impl<BlockNumber> PoolLedger<BlockNumber> {
 		self.live_debt().saturating_add(self.bad_debt)
 	}
 
-	/// What lenders' shares are worth: `cash + debt - reserve - bad_debt`.
+	/// What lenders' shares are worth: `cash + live debt - max(reserve, provisions) -
+	/// locked_gain`.
 	pub fn pool_value(&self) -> Balance {
 		self.cash
-			.saturating_add(self.debt())
-			.saturating_sub(self.reserve)
-			.saturating_sub(self.bad_debt)
+			.saturating_add(self.live_debt())
+			.saturating_sub(self.reserve.max(self.provisions))
+			.saturating_sub(self.locked_gain)
+	}
+
+	/// Provisions the reserve cannot cover: the part lenders bear now.
+	pub fn uncovered_provisions(&self) -> Balance {
+		self.provisions.saturating_sub(self.reserve)
 	}
 
 	/// `debt / (debt + cash)` over live debt.
 	pub fn utilization(&self) -> Perbill {
 		crate::math::rates::utilization(self.live_debt(), self.cash)
+	}
+
+	/// The utilization a borrow of `amount` is measured at (the borrow stop and a fixed loan's
+	/// rate): the higher of the utilization right after it and the utilization the averages
+	/// over `UtilizationWindow` would have with it. `None` when the pool lacks the cash.
+	pub fn utilization_for_borrow(&self, amount: Balance) -> Option<Perbill> {
+		let after =
+			crate::math::rates::utilization_after_borrow(self.live_debt(), self.cash, amount)?;
+		let averaged = crate::math::rates::averaged_utilization_with(
+			self.average_debt,
+			self.average_cash,
+			amount,
+		);
+		Some(after.max(averaged))
+	}
+
+	/// The utilization of the pool as it stands, and as it stood on average over
+	/// `UtilizationWindow`: the higher of the two (what `extend` prices a new term at, with the
+	/// loan still in the pool).
+	pub fn utilization_now_or_averaged(&self) -> Perbill {
+		self.utilization().max(crate::math::rates::averaged_utilization_with(
+			self.average_debt,
+			self.average_cash,
+			0,
+		))
 	}
 }
 

@@ -50,10 +50,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The valuation the health factor uses: the TWAP, whether fresh or not (a stale price
-	/// stops new borrowing, but open loans keep being watched at the last known price).
+	/// The valuation the health factor uses: the TWAP of the upper middle value, whether fresh
+	/// or not (a stale price stops new borrowing, but open loans keep being watched at the last
+	/// known price).
 	pub(crate) fn health_valuation(collection: &T::CollectionId) -> Balance {
-		T::Prices::floor_price(collection).map(|p| p.twap).unwrap_or_default()
+		T::Prices::floor_price(collection).map(|p| p.health).unwrap_or_default()
 	}
 
 	/// Value an active loan against its pool's ledger accrued to now.
@@ -79,13 +80,16 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The valuation a new borrow is measured against, `min(spot, twap)` of a fresh price, and
-	/// the health valuation (the TWAP), from one read of the price.
+	/// The valuation a new borrow is measured against, `min(spot, twap)` of the lower middle
+	/// value, and the health valuation (the upper TWAP), from one read of the price. Only a
+	/// price that is fresh, warmed up and not flagged lends.
 	pub(crate) fn borrow_valuation(
 		collection: &T::CollectionId,
 	) -> Result<(Balance, Balance), Error<T>> {
 		let price = T::Prices::floor_price(collection).ok_or(Error::<T>::NoPrice)?;
 		frame_support::ensure!(price.fresh, Error::<T>::StalePrice);
-		Ok((valuation::borrow_valuation(price.spot, price.twap), price.twap))
+		frame_support::ensure!(price.warm, Error::<T>::PriceWarmingUp);
+		frame_support::ensure!(!price.flagged, Error::<T>::PriceFlagged);
+		Ok((valuation::borrow_valuation(price.spot, price.twap), price.health))
 	}
 }

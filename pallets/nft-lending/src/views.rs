@@ -34,7 +34,15 @@ pub struct PoolInfo {
 	pub reserve: Balance,
 	/// Claims of defaulted loans whose NFT is still for sale (already a loss).
 	pub bad_debt: Balance,
-	/// What all lenders' shares are worth.
+	/// Losses provisioned for loans in auction (their debt less the first-bid minimum); the
+	/// reserve bears them first, lenders' value only what the reserve cannot cover.
+	pub provisions: Balance,
+	/// Gains that reached the pool in one step and are still unlocking into lenders' value.
+	pub locked_gain: Balance,
+	/// The block by which `locked_gain` has all unlocked.
+	pub gain_unlocks_at: u64,
+	/// What all lenders' shares are worth: `cash + debt - max(reserve, provisions) -
+	/// locked_gain`.
 	pub pool_value: Balance,
 	/// All shares.
 	pub total_shares: Balance,
@@ -42,6 +50,9 @@ pub struct PoolInfo {
 	pub share_price: Rate,
 	/// `debt / (debt + cash)`.
 	pub utilization: Perbill,
+	/// Utilization averaged over `UtilizationWindow`: a borrow is measured at the higher of this
+	/// (with the borrow) and the utilization right after it.
+	pub averaged_utilization: Perbill,
 	/// Variable pools: what borrowers pay now. Fixed pools: the APR a new loan would lock at
 	/// today's utilization.
 	pub borrow_apr: Rate,
@@ -141,6 +152,25 @@ pub type PositionsOf<T> = Positions<
 	BlockNumberFor<T>,
 >;
 
+/// A collection as a pool lists it, with who can lock transfers of its items.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct ListingInfo<AccountId> {
+	/// The risk numbers new loans get.
+	pub params: CollectionParams,
+	/// Listed, or removed with loans still open.
+	pub status: ListingStatus,
+	/// Open loans on the collection in the pool.
+	pub open_loans: u32,
+	/// What the collection owes the pool now (variable debt with interest, fixed principal):
+	/// what its debt ceiling is measured against.
+	pub debt: Balance,
+	/// The holders of the collection's owner, admin and freezer roles.
+	pub roles: CollectionRoles<AccountId>,
+}
+
+/// Listing figures as this runtime's types fill them.
+pub type ListingInfoOf<T> = ListingInfo<<T as frame_system::Config>::AccountId>;
+
 /// Why nothing can be borrowed on an NFT now.
 #[derive(Encode, Decode, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum BorrowLimitError {
@@ -156,6 +186,10 @@ pub enum BorrowLimitError {
 	NoPrice,
 	/// The collection's price is stale.
 	StalePrice,
+	/// The collection's price is still warming up.
+	PriceWarmingUp,
+	/// The collection's price is flagged (still catching up with a large move).
+	PriceFlagged,
 	/// The collection has its maximum number of loans.
 	MaxLoansReached,
 	/// What could be lent is below the minimum loan size.
@@ -181,10 +215,18 @@ impl<T: Config> Pallet<T> {
 			debt: ledger.live_debt(),
 			reserve: ledger.reserve,
 			bad_debt: ledger.bad_debt,
+			provisions: ledger.provisions,
+			locked_gain: ledger.locked_gain,
+			gain_unlocks_at: crate::blocks(ledger.gain_unlocks_at),
 			pool_value: ledger.pool_value(),
 			total_shares: ledger.total_shares,
 			share_price: shares::share_price(ledger.total_shares, ledger.pool_value()),
 			utilization,
+			averaged_utilization: rates::averaged_utilization_with(
+				ledger.average_debt,
+				ledger.average_cash,
+				0,
+			),
 			borrow_apr: if pool.params.rate_model.is_fixed() {
 				interest::quantise_apr(borrow_apr)
 			} else {
@@ -224,10 +266,9 @@ impl<T: Config> Pallet<T> {
 					},
 				)
 			}
-			LoanState::Defaulted { since, start_price, claim, .. } => (
-				*claim,
-				LoanStatus::Defaulted { price: Self::defaulted_price(*since, *start_price) },
-			),
+			LoanState::Defaulted { claim, .. } => {
+				(*claim, LoanStatus::Defaulted { price: Self::defaulted_price(&loan.state) })
+			}
 		};
 		Some(LoanInfo {
 			pool: loan_id.pool,
@@ -269,26 +310,47 @@ impl<T: Config> Pallet<T> {
 		}
 		let (value, _) = Self::borrow_valuation(&collection).map_err(|e| match e {
 			Error::<T>::StalePrice => BorrowLimitError::StalePrice,
+			Error::<T>::PriceWarmingUp => BorrowLimitError::PriceWarmingUp,
+			Error::<T>::PriceFlagged => BorrowLimitError::PriceFlagged,
 			_ => BorrowLimitError::NoPrice,
 		})?;
 		let ledger = &pool.ledger;
 		let collection_debt = interest::debt_from_scaled(listing.scaled_debt, ledger.borrow_index)
 			.unwrap_or(Balance::MAX)
 			.saturating_add(listing.fixed_principal);
-		let live = ledger.live_debt();
-		let utilization_room = pool
-			.params
-			.max_utilization
-			.mul_floor(live.saturating_add(ledger.cash))
-			.saturating_sub(live);
-		let amount = valuation::max_debt(value, listing.params.ltv)
+		// Room under the maximum utilization, right after the borrow and on the window's
+		// average with it (a borrow is measured at the higher of the two).
+		let room = |debt: Balance, cash: Balance| {
+			pool.params.max_utilization.mul_floor(debt.saturating_add(cash)).saturating_sub(debt)
+		};
+		let most = valuation::max_debt(value, listing.params.ltv);
+		let amount = most
 			.min(listing.params.debt_ceiling.saturating_sub(collection_debt))
 			.min(ledger.cash)
-			.min(utilization_room);
-		if amount < T::MinLoanAmount::get() || amount.is_zero() {
+			.min(room(ledger.live_debt(), ledger.cash))
+			.min(room(ledger.average_debt, ledger.average_cash));
+		let least = T::MinLoanAmount::get().max(T::MinLoanShare::get().mul_ceil(most));
+		if amount < least || amount.is_zero() {
 			return Err(BorrowLimitError::BelowMinimumLoan);
 		}
 		Ok(amount)
+	}
+
+	/// A collection's listing in a pool, with its role holders.
+	pub fn listing_info(pool_id: PoolId, collection: T::CollectionId) -> Option<ListingInfoOf<T>> {
+		use crate::traits::CollectionRoleProvider as _;
+		let pool = Self::pool_now(pool_id)?;
+		let listing = pool.listing(&collection)?;
+		let debt = interest::debt_from_scaled(listing.scaled_debt, pool.ledger.borrow_index)
+			.unwrap_or(Balance::MAX)
+			.saturating_add(listing.fixed_principal);
+		Some(ListingInfo {
+			params: listing.params,
+			status: listing.status,
+			open_loans: listing.open_loans,
+			debt,
+			roles: T::CollectionRoles::roles(&collection),
+		})
 	}
 
 	/// An account's deposits (every pool is looked at; there are at most `MaxPools`) and loans
@@ -316,7 +378,6 @@ impl<T: Config> Pallet<T> {
 			use frame_support::traits::tokens::nonfungibles_v2::InspectEnumerable as _;
 			T::Nfts::owned(account)
 				.filter_map(|(collection, item)| LoanOfNft::<T>::get(collection, item))
-				// A stale index entry names a closed loan: `loan_info` finds nothing.
 				.filter_map(|id| Self::loan_info(id).map(|info| (id, info)))
 				.filter(|(_, info)| &info.borrower == account)
 				.collect()

@@ -34,7 +34,9 @@ impl pallet_nfts::Config for Runtime {
 	/// Anyone may create a collection (paying the deposit).
 	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId>>;
 	type ForceOrigin = EnsureRoot<AccountId>;
-	type Locker = ();
+	/// A pledged NFT cannot be transferred or burnt by anyone: the lending pallet's pledge
+	/// index is pallet-nfts' lock (`Nfts.ItemLocked`).
+	type Locker = crate::NftLending;
 	type CollectionDeposit = CollectionDeposit;
 	type ItemDeposit = ItemDeposit;
 	type MetadataDepositBase = MetadataDepositBase;

@@ -57,6 +57,7 @@ where
 			frame_system::CheckEra::<Runtime>::from(generic::Era::mortal(period, current_block)),
 			frame_system::CheckNonce::<Runtime>::from(nonce),
 			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_floor_price_oracle::CheckFeed::<Runtime>::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
 			frame_system::WeightReclaim::<Runtime>::new(),

@@ -29,7 +29,7 @@ pub mod pallet_lending_origins {
 	}
 
 	/// The pace of the chain's human-scale clocks: the periods of the referendum tracks, and the
-	/// oracle's TWAP window (see `configs::lending::TwapWindow`).
+	/// windows of the oracle and the lending pallet (see `configs::lending::ChainWindows`).
 	#[derive(
 		PartialEq,
 		Eq,
@@ -48,13 +48,16 @@ pub mod pallet_lending_origins {
 		/// Realistic periods (days), for networks people rely on.
 		#[default]
 		Production,
-		/// Periods of a few blocks, so a referendum passes in minutes on a dev chain (and a
-		/// 20-block TWAP window).
+		/// Periods of a few blocks, so a referendum passes in minutes on a dev chain (and short
+		/// price and lending windows: see `configs::lending`).
 		Fast,
 	}
 
-	/// Which track timings this chain uses (set by the genesis preset).
+	/// Which track timings this chain uses (set by the genesis preset). Read by every block
+	/// (the oracle's TWAP window, the lending pallet's windows), so it stays in the node's cache:
+	/// whitelisted in benchmarks like frame-system's per-block values.
 	#[pallet::storage]
+	#[pallet::whitelist_storage]
 	pub type Timings<T> = StorageValue<_, TrackTimings, ValueQuery>;
 
 	#[pallet::genesis_config]

@@ -80,3 +80,60 @@ pub fn run_to_block(n: nft_lending_runtime::BlockNumber) {
 		}
 	}
 }
+
+/// A transaction signed by `signer` with the runtime's transaction extensions, immortal,
+/// tipping nothing.
+pub fn signed(
+	signer: sp_keyring::Sr25519Keyring,
+	nonce: u32,
+	call: nft_lending_runtime::RuntimeCall,
+) -> nft_lending_runtime::UncheckedExtrinsic {
+	signed_with_tip(signer, nonce, call, 0)
+}
+
+/// A transaction signed by `signer` with the runtime's transaction extensions, immortal, tipping
+/// `tip`.
+pub fn signed_with_tip(
+	signer: sp_keyring::Sr25519Keyring,
+	nonce: u32,
+	call: nft_lending_runtime::RuntimeCall,
+	tip: nft_lending_runtime::Balance,
+) -> nft_lending_runtime::UncheckedExtrinsic {
+	use codec::Encode;
+	use nft_lending_runtime::{Runtime, SignedPayload, System, TxExtension, VERSION};
+	let genesis_hash = System::block_hash(0);
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_floor_price_oracle::CheckFeed::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let implicit = (
+		(),
+		VERSION.spec_version,
+		VERSION.transaction_version,
+		genesis_hash,
+		genesis_hash,
+		(),
+		(),
+		(),
+		(),
+		None,
+		(),
+	);
+	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	nft_lending_runtime::UncheckedExtrinsic::new_signed(
+		call,
+		signer.to_account_id().into(),
+		signature.into(),
+		extension,
+	)
+}

@@ -1,7 +1,7 @@
 //! The rules of `submit_floor_prices`.
 
 use super::*;
-use crate::{Error, Event, FeederRecord, FeederSubmissions, FloorPrices};
+use crate::{Error, Event, FeederRecord, FeederSubmissions, FloorFeed, FloorPrices};
 use frame_support::{assert_noop, assert_ok, dispatch::Pays};
 
 #[test]
@@ -12,8 +12,8 @@ fn accepted_submission_is_stored_in_pallet_oracle_and_is_free() {
 		assert_eq!(result.unwrap().pays_fee, Pays::No);
 
 		let raw = Oracle::raw_values(alice(), 1).expect("stored in pallet-oracle");
-		assert_eq!((raw.value, raw.timestamp), (1_000, 1));
-		assert_eq!(Oracle::get(&2).map(|combined| combined.value), Some(2_000));
+		assert_eq!((raw.value, raw.timestamp), (FloorFeed::single(1_000), 1));
+		assert_eq!(Oracle::get(&2).map(|combined| combined.value), Some(FloorFeed::single(2_000)));
 		assert_eq!(
 			FeederSubmissions::<Test>::get(alice()),
 			Some(FeederRecord { submitted_in: 1, observed_at: 1 })
@@ -36,7 +36,7 @@ fn a_non_members_feed_is_rejected() {
 
 #[test]
 fn a_removed_feeder_can_no_longer_feed_and_its_values_are_dropped() {
-	ExtBuilder::default().run(|| {
+	ExtBuilder::default().feeders(vec![alice(), bob()]).run(|| {
 		assert_ok!(submit(bob(), &[(1, 1_000)]));
 		assert_ok!(FeederMembership::remove_member(RuntimeOrigin::root(), bob()));
 		assert_eq!(Oracle::raw_values(bob(), 1), None);
@@ -47,7 +47,7 @@ fn a_removed_feeder_can_no_longer_feed_and_its_values_are_dropped() {
 
 #[test]
 fn one_submission_per_feeder_per_block() {
-	ExtBuilder::default().run(|| {
+	ExtBuilder::default().feeders(vec![alice(), bob()]).run(|| {
 		run_to_block(5);
 		assert_ok!(submit_observed(alice(), &[(1, 1_000)], 4));
 		assert_noop!(

@@ -7,7 +7,7 @@ use sp_runtime::DispatchError;
 
 #[test]
 fn governance_sets_the_minimum_number_of_feeders() {
-	ExtBuilder::default().run(|| {
+	ExtBuilder::default().feeders(vec![alice(), bob(), charlie()]).run(|| {
 		assert_ok!(FloorPriceOracle::set_minimum_feeders(RuntimeOrigin::root(), 3));
 		assert_eq!(MinimumFeeders::<Test>::get(), 3);
 		assert_eq!(<crate::CurrentMinimumFeeders<Test> as Get<u32>>::get(), 3);
@@ -42,12 +42,14 @@ fn only_governance_sets_the_minimum_number_of_feeders() {
 
 #[test]
 fn a_higher_minimum_takes_effect_on_the_next_median() {
-	ExtBuilder::default().genesis_price(1, 1_000).run(|| {
-		assert_ok!(FloorPriceOracle::set_minimum_feeders(RuntimeOrigin::root(), 2));
+	let feeders = vec![alice(), bob(), charlie()];
+	ExtBuilder::default().feeders(feeders).minimum_feeders(2).genesis_price(1, 1_000).run(|| {
+		assert_ok!(FloorPriceOracle::set_minimum_feeders(RuntimeOrigin::root(), 3));
 		run_to_block(2);
 		assert_ok!(submit(alice(), &[(1, 1_100)]));
-		assert_eq!(FloorPrices::<Test>::get(1).unwrap().updated_at, 0);
 		assert_ok!(submit(bob(), &[(1, 1_100)]));
+		assert_eq!(FloorPrices::<Test>::get(1).unwrap().updated_at, 0);
+		assert_ok!(submit(charlie(), &[(1, 1_100)]));
 		assert_eq!(FloorPrices::<Test>::get(1).unwrap().updated_at, 2);
 	});
 }
@@ -62,7 +64,7 @@ fn genesis_prices_are_fresh_and_start_their_twap() {
 				(quote.spot, quote.twap, quote.updated_at, quote.fresh),
 				(5_000, 5_000, 0, true)
 			);
-			assert_eq!(TwapHistory::<Test>::get(2).unwrap().last_price, 7);
+			assert_eq!(TwapHistory::<Test>::get(2).unwrap().lower.last_price, 7);
 		},
 	);
 }

@@ -25,7 +25,7 @@ fn honest_majority_sets_the_median_and_liars_do_not_move_it() {
 		// Sorted: 990, 1000, 1010, 5000, 9000: the median is 1010.
 		assert_eq!(spot(1), 1_010);
 		let state = FloorPrices::<Test>::get(1).unwrap();
-		assert_eq!((state.median, state.flagged), (1_010, false));
+		assert_eq!((state.lower.median, state.lower.flagged), (1_010, false));
 		assert!(!oracle_events().iter().any(|event| matches!(event, Event::PriceClamped { .. })));
 	});
 }
@@ -50,7 +50,7 @@ fn no_price_update_until_the_minimum_number_of_feeders_reported() {
 		assert_ok!(submit(alice(), &[(1, 1_100)]));
 		assert_ok!(submit(bob(), &[(1, 1_100)]));
 		let state = FloorPrices::<Test>::get(1).unwrap();
-		assert_eq!((state.spot, state.updated_at), (1_000, 0));
+		assert_eq!((state.lower.spot, state.updated_at), (1_000, 0));
 		assert!(MarkedForHealthCheck::get().is_empty());
 
 		assert_ok!(submit(charlie(), &[(1, 1_100)]));
@@ -61,7 +61,7 @@ fn no_price_update_until_the_minimum_number_of_feeders_reported() {
 
 #[test]
 fn expired_feeds_do_not_count_towards_the_minimum() {
-	ExtBuilder::default().minimum_feeders(2).run(|| {
+	ExtBuilder::default().feeders(vec![alice(), bob()]).minimum_feeders(2).run(|| {
 		assert_ok!(submit(alice(), &[(1, 1_000)]));
 		assert_ok!(submit(bob(), &[(1, 1_000)]));
 		assert_eq!(FloorPrices::<Test>::get(1).unwrap().updated_at, 1);
@@ -92,17 +92,26 @@ fn the_first_median_of_a_collection_sets_its_price() {
 }
 
 #[test]
-fn each_new_median_emits_an_event_and_marks_the_collection_for_a_health_check() {
-	ExtBuilder::default().genesis_price(1, 1_000).run(|| {
+fn each_new_median_emits_an_event_and_only_a_fall_marks_the_collection_for_a_health_check() {
+	ExtBuilder::default().genesis_price(1, 1_000).genesis_price(2, 800).run(|| {
 		run_to_block(2);
-		assert_ok!(submit(alice(), &[(1, 1_100), (2, 500)]));
-		assert_eq!(MarkedForHealthCheck::get(), vec![1, 2]);
+		assert_ok!(submit(alice(), &[(1, 1_100), (2, 700), (3, 500)]));
+		// Collection 1 rose and 3 got its first price: only 2's fall is told.
+		assert_eq!(MarkedForHealthCheck::get(), vec![2]);
 		let events = oracle_events();
 		assert!(events.contains(&Event::FloorPriceUpdated {
 			collection: 1,
 			spot: 1_100,
-			twap: 1_000
+			twap: 1_000,
+			health_spot: 1_100,
+			health_twap: 1_000,
 		}));
-		assert!(events.contains(&Event::FloorPriceUpdated { collection: 2, spot: 500, twap: 500 }));
+		assert!(events.contains(&Event::FloorPriceUpdated {
+			collection: 3,
+			spot: 500,
+			twap: 500,
+			health_spot: 500,
+			health_twap: 500,
+		}));
 	});
 }

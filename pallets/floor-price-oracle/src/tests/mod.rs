@@ -1,12 +1,15 @@
 //! Tests, split by capability.
 
+mod feed_priority;
 mod feeds;
 mod governance;
 mod guards;
+mod majority;
 mod median;
 mod offchain;
 mod staleness;
 mod twap_props;
+mod warmup;
 
 use crate::mock::*;
 use frame_support::dispatch::DispatchResultWithPostInfo;

@@ -141,7 +141,13 @@ impl FeederNode {
 		let scripted =
 			ScriptedHttp { inner: offchain_ext.clone(), fault, deadlines: deadlines.clone() };
 
-		let mut ext = ExtBuilder::default().genesis_price(1, 1_000).build();
+		// The feeder set is the node's own keys (Eve stands for a key outside the set).
+		let mut feeders: Vec<AccountId> =
+			seeds.iter().filter(|seed| **seed != "Eve").map(|seed| account(seed)).collect();
+		if feeders.is_empty() {
+			feeders.push(alice());
+		}
+		let mut ext = ExtBuilder::default().feeders(feeders).genesis_price(1, 1_000).build();
 		ext.register_extension(OffchainWorkerExt::new(scripted));
 		ext.register_extension(OffchainDbExt::new(offchain_ext.clone()));
 		ext.register_extension(TransactionPoolExt::new(pool_ext));

@@ -15,8 +15,11 @@ fn a_quote_is_fresh_for_max_price_age_blocks() {
 			Some(PriceQuote {
 				spot: 1_000,
 				twap: 1_000,
+				health_spot: 1_000,
+				health_twap: 1_000,
 				updated_at: 0,
 				fresh: false,
+				warm: true,
 				flagged: false
 			})
 		);
@@ -36,7 +39,7 @@ fn a_new_median_makes_a_stale_price_fresh_again() {
 
 #[test]
 fn a_price_goes_stale_when_too_few_feeders_keep_reporting() {
-	ExtBuilder::default().minimum_feeders(2).run(|| {
+	ExtBuilder::default().feeders(vec![alice(), bob()]).minimum_feeders(2).run(|| {
 		assert_ok!(submit(alice(), &[(1, 1_000)]));
 		assert_ok!(submit(bob(), &[(1, 1_000)]));
 		run_to_block(400);

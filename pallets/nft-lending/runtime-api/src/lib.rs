@@ -1,12 +1,12 @@
 //! Runtime API of the NFT lending pallet: what wallets and dashboards ask a node.
 //!
-//! Polkadot.js: `api.call.nftLendingApi.pool(0)`, `.loan(3)`, `.maxBorrow(0, 0, 7)`,
-//! `.positions(address)`.
+//! Polkadot.js: `api.call.nftLendingApi.pool(0)`, `.loan({ pool: 0, index: 3 })`,
+//! `.maxBorrow(0, 0, 7)`, `.positions(address)`, `.listing(0, 0)`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub use pallet_nft_lending::{
-	views::{BorrowLimitError, LoanInfo, PoolInfo, Positions},
+	views::{BorrowLimitError, ListingInfo, LoanInfo, PoolInfo, Positions},
 	Balance, LoanId, PoolId,
 };
 
@@ -30,5 +30,8 @@ sp_api::decl_runtime_apis! {
 		/// whose NFT went to the pool after an auction without bids is no longer listed, see
 		/// `loan`).
 		fn positions(account: AccountId) -> Positions<AccountId, CollectionId, ItemId, BlockNumber>;
+		/// A collection's listing in a pool: risk numbers, status, open loans, debt, and who
+		/// holds its owner, admin and freezer roles (they can lock transfers of pledged items).
+		fn listing(pool: PoolId, collection: CollectionId) -> Option<ListingInfo<AccountId>>;
 	}
 }

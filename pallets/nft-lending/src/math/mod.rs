@@ -11,6 +11,7 @@
 //! - time is a number of blocks.
 
 pub mod auction;
+pub mod gains;
 pub mod interest;
 pub mod rates;
 pub mod shares;

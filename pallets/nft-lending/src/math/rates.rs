@@ -9,7 +9,7 @@
 
 use super::Rate;
 use crate::types::RateCurve;
-use sp_arithmetic::{traits::Saturating, FixedPointNumber, Perbill};
+use sp_arithmetic::{per_things::Rounding, traits::Saturating, FixedPointNumber, Perbill};
 
 /// Share of the pool's money that is lent out: `debt / (debt + cash)`, rounded down.
 /// An empty pool has utilization zero.
@@ -26,6 +26,41 @@ pub fn utilization(debt: u128, cash: u128) -> Perbill {
 pub fn utilization_after_borrow(debt: u128, cash: u128, borrowed: u128) -> Option<Perbill> {
 	let cash_after = cash.checked_sub(borrowed)?;
 	Some(utilization(debt.saturating_add(borrowed), cash_after))
+}
+
+/// What utilization becomes if `borrowed` more is lent out of a pool whose debt and cash are
+/// `debt` and `cash` on average: `(debt + borrowed) / (debt + cash)`, at most 100% (a borrow of
+/// more than the average cash is at 100%). An empty average counts as 100%.
+///
+/// Used with the pool's averages over `UtilizationWindow` ([`move_average`]), so liquidity that
+/// came in this block (or leaves again within the window) changes neither the borrow stop nor a
+/// locked rate.
+pub fn averaged_utilization_with(debt: u128, cash: u128, borrowed: u128) -> Perbill {
+	let total = debt.saturating_add(cash);
+	if total == 0 {
+		return Perbill::one();
+	}
+	Perbill::from_rational(debt.saturating_add(borrowed).min(total), total)
+}
+
+/// A running average over `window` blocks, moved towards the value `held` since the last move,
+/// `elapsed` blocks ago: by `elapsed / window` of the way, all the way once a whole window has
+/// passed. Values set in the current block have no weight until a block has passed. Rounded
+/// towards the old average.
+pub fn move_average(average: u128, held: u128, elapsed: u64, window: u64) -> u128 {
+	if elapsed >= window {
+		return held;
+	}
+	let (elapsed, window) = (elapsed as u128, window as u128);
+	if held >= average {
+		average.saturating_add(
+			super::mul_div(held - average, elapsed, window, Rounding::Down).unwrap_or(0),
+		)
+	} else {
+		average.saturating_sub(
+			super::mul_div(average - held, elapsed, window, Rounding::Down).unwrap_or(0),
+		)
+	}
 }
 
 fn rate(p: Perbill) -> Rate {

@@ -74,3 +74,10 @@ pub fn blocks_while_healthy(
 			.unwrap_or(u128::MAX);
 	Some(u64::try_from(blocks).unwrap_or(u64::MAX))
 }
+
+/// Whether a loan owing `debt` on an NFT worth `valuation` keeps a health factor of at least
+/// `1 + margin` at `threshold`: `valuation * threshold >= debt * (1 + margin)`, decided in
+/// integers, rounding against the borrower.
+pub fn keeps_margin(valuation: u128, threshold: Perbill, debt: u128, margin: Perbill) -> bool {
+	threshold.mul_floor(valuation) >= debt.saturating_add(margin.mul_ceil(debt))
+}

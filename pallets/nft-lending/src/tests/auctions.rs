@@ -23,6 +23,10 @@ fn held(who: &AccountId) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::NftLending(HoldReason::AuctionBid), who)
 }
 
+fn in_auction(loan: LoanId) -> bool {
+	Loans::<Test>::get(loan).is_some_and(|l| l.state == LoanState::InAuction)
+}
+
 fn ends_at(loan: LoanId) -> u64 {
 	Auctions::<Test>::get(loan).unwrap().ends_at
 }
@@ -101,21 +105,23 @@ fn a_bid_in_the_last_hour_extends_the_auction_up_to_its_cap() {
 }
 
 #[test]
-fn redeem_cancels_the_auction_and_pays_the_fine_to_the_first_bidder() {
+fn redeem_cancels_the_auction_and_pays_the_fine_to_the_leading_bidder() {
 	new_test_ext().execute_with(|| {
 		let (pool, loan, debt) = auction_of_a_crashed_punk();
 		assert_ok!(NftLending::bid(RuntimeOrigin::signed(bob()), loan, debt));
 		assert_ok!(NftLending::bid(RuntimeOrigin::signed(charlie()), loan, debt * 2));
 		let fine = Perbill::from_percent(5).mul_ceil(debt);
-		let (alice_before, bob_before, cash_before) =
-			(balance(&alice()), balance(&bob()), ledger(pool).cash);
+		let (alice_before, bob_before, charlie_before, cash_before) =
+			(balance(&alice()), balance(&bob()), balance(&charlie()), ledger(pool).cash);
 		assert_noop!(
 			NftLending::redeem(RuntimeOrigin::signed(bob()), loan),
 			Error::<Test>::NotBorrower
 		);
 		assert_ok!(NftLending::redeem(RuntimeOrigin::signed(alice()), loan));
 		assert_eq!(alice_before - balance(&alice()), debt + fine);
-		assert_eq!(balance(&bob()) - bob_before, fine);
+		// Charlie leads: the fine is his (and his bid is released); Bob, outbid, gets nothing.
+		assert_eq!(balance(&charlie()) - charlie_before, fine + debt * 2);
+		assert_eq!(balance(&bob()), bob_before);
 		assert_eq!(held(&charlie()), 0);
 		assert_eq!(ledger(pool).cash - cash_before, debt);
 		assert!(Loans::<Test>::get(loan).is_none());
@@ -138,8 +144,8 @@ fn redeem_without_bids_pays_the_fine_to_the_reserve_and_only_in_time() {
 		assert_ok!(NftLending::redeem(RuntimeOrigin::signed(alice()), loan));
 		assert_eq!(ledger(pool).reserve - reserve, Perbill::from_percent(5).mul_ceil(debt));
 		check();
-		// The auction's settlement entry is left for the sweep, which drops it quietly.
-		assert_eq!(Schedule::<Test>::iter_keys().count(), 1);
+		// Redeem removed the auction's settlement entry: the sweep has nothing left to do.
+		assert_eq!(Schedule::<Test>::iter_keys().count(), 0);
 		run_to_block(settle_at);
 		assert_eq!(Schedule::<Test>::iter_keys().count(), 0);
 		assert!(lending_events().iter().all(|e| !matches!(
@@ -244,19 +250,27 @@ fn a_shortfall_is_covered_by_the_reserve_then_written_off_with_a_bad_debt_event(
 }
 
 #[test]
-fn no_bid_books_the_loss_and_buy_defaulted_brings_money_back() {
+fn no_bid_books_the_loss_and_buy_defaulted_brings_money_back_over_a_day() {
 	new_test_ext().execute_with(|| {
 		let (pool, loan, debt) = auction_of_a_crashed_punk();
 		let value_before = info(pool).pool_value;
 		run_to_block(ends_at(loan));
 		let pool_account = NftLending::pool_account(pool);
-		assert_eq!(pallet_nfts::Pallet::<Test>::owner(PUNKS, 0), Some(pool_account));
+		assert_eq!(pallet_nfts::Pallet::<Test>::owner(PUNKS, 0), Some(pool_account.clone()));
 		assert_eq!(ledger(pool).bad_debt, debt);
 		assert!(lending_events()
 			.iter()
 			.any(|e| matches!(e, Event::LoanDefaulted { held_by_pool: true, .. })));
 		assert!(lending_events().iter().any(|e| matches!(e, Event::BadDebt { .. })));
 		assert!(info(pool).pool_value < value_before);
+		// The pool holds the NFT; nobody can take it but a buyer.
+		assert!(pallet_nfts::Pallet::<Test>::transfer(
+			RuntimeOrigin::signed(pool_account),
+			PUNKS,
+			0,
+			dave()
+		)
+		.is_err());
 		check();
 
 		// The price starts at the valuation (500) and falls to 20% over 3 days.
@@ -266,13 +280,26 @@ fn no_bid_books_the_loss_and_buy_defaulted_brings_money_back() {
 			Error::<Test>::PriceAboveMax
 		);
 		run_to_block(System::block_number() + 36 * HOUR);
-		let price = NftLending::defaulted_price(ends_at_or_since(loan), start_price);
+		let price = NftLending::defaulted_price(&Loans::<Test>::get(loan).unwrap().state);
 		assert!(price < start_price && price > start_price / 5);
-		let value_before_sale = info(pool).pool_value;
+		let (value_before_sale, reserve_before_sale) = (info(pool).pool_value, info(pool).reserve);
+		let reserve_paid = match Loans::<Test>::get(loan).unwrap().state {
+			LoanState::Defaulted { reserve_paid, .. } => reserve_paid,
+			_ => unreachable!(),
+		};
 		assert_ok!(NftLending::buy_defaulted(RuntimeOrigin::signed(bob()), loan, price));
 		assert_eq!(pallet_nfts::Pallet::<Test>::owner(PUNKS, 0), Some(bob()));
 		assert_eq!(ledger(pool).bad_debt, 0);
-		assert_eq!(info(pool).pool_value - value_before_sale, price);
+		// The reserve is refilled first; the rest unlocks into lenders' value over a day.
+		assert_eq!(info(pool).reserve - reserve_before_sale, reserve_paid);
+		assert_eq!(info(pool).pool_value, value_before_sale);
+		assert_eq!(info(pool).locked_gain, price - reserve_paid);
+		run_to_block(System::block_number() + 12 * HOUR);
+		let half = info(pool).pool_value - value_before_sale;
+		assert!(half > (price - reserve_paid) * 4 / 10 && half < (price - reserve_paid) * 6 / 10);
+		run_to_block(System::block_number() + 12 * HOUR);
+		assert_eq!(info(pool).locked_gain, 0);
+		assert!(info(pool).pool_value - value_before_sale >= price - reserve_paid);
 		assert!(Loans::<Test>::get(loan).is_none());
 		assert_noop!(
 			NftLending::buy_defaulted(RuntimeOrigin::signed(bob()), loan, price),
@@ -282,27 +309,53 @@ fn no_bid_books_the_loss_and_buy_defaulted_brings_money_back() {
 	});
 }
 
-fn ends_at_or_since(loan: LoanId) -> u64 {
-	match Loans::<Test>::get(loan).unwrap().state {
-		LoanState::Defaulted { since, .. } => since,
-		_ => panic!("defaulted"),
-	}
-}
-
 #[test]
-fn a_collection_that_refuses_transfers_does_not_brick_settlement() {
+fn a_frozen_nft_keeps_the_winning_bid_held_until_it_can_be_delivered() {
 	new_test_ext().execute_with(|| {
 		let (pool, loan, debt) = auction_of_a_crashed_punk();
 		assert_ok!(NftLending::bid(RuntimeOrigin::signed(bob()), loan, debt));
-		// The collection owner makes items non-transferable during the auction.
-		lock_collection_transfers(PUNKS);
-		let bob_before = balance(&bob());
+		// The collection's freezer freezes the pledged item during the auction.
+		freeze_item(PUNKS, 0);
 		run_to_block(ends_at(loan));
-		assert_eq!(balance(&bob()), bob_before + debt, "the bid came back");
-		assert_eq!(held(&bob()), 0, "the winner's bid is released");
-		assert!(lending_events()
-			.iter()
-			.any(|e| matches!(e, Event::CollateralUndeliverable { .. })));
+		assert_eq!(held(&bob()), debt, "the winner's bid stays held");
+		let deliver_by = Auctions::<Test>::get(loan).unwrap().deliver_by.expect("waiting");
+		assert!(lending_events().iter().any(|e| matches!(
+			e,
+			Event::CollateralUndeliverable { deliver_by: d, .. } if *d == deliver_by
+		)));
+		assert!(in_auction(loan));
+		// Nobody can redeem or bid any more; anyone may retry the settlement.
+		assert_noop!(
+			NftLending::redeem(RuntimeOrigin::signed(alice()), loan),
+			Error::<Test>::RedeemPeriodOver
+		);
+		assert_ok!(NftLending::settle(RuntimeOrigin::signed(dave()), loan));
+		assert!(in_auction(loan), "still frozen");
+		check();
+		// The owner gives up: the NFT moves, the winner gets it and the pool its money.
+		thaw_item(PUNKS, 0);
+		let cash_before = ledger(pool).cash;
+		assert_ok!(NftLending::settle(RuntimeOrigin::signed(dave()), loan));
+		assert_eq!(pallet_nfts::Pallet::<Test>::owner(PUNKS, 0), Some(bob()));
+		assert_eq!(held(&bob()), 0);
+		assert_eq!(ledger(pool).cash - cash_before, debt);
+		assert!(Loans::<Test>::get(loan).is_none());
+		check();
+	});
+}
+
+#[test]
+fn a_nft_frozen_past_the_delivery_deadline_defaults_and_never_sells_below_the_debt() {
+	new_test_ext().execute_with(|| {
+		let (pool, loan, debt) = auction_of_a_crashed_punk();
+		assert_ok!(NftLending::bid(RuntimeOrigin::signed(bob()), loan, debt));
+		freeze_item(PUNKS, 0);
+		run_to_block(ends_at(loan));
+		let deliver_by = Auctions::<Test>::get(loan).unwrap().deliver_by.unwrap();
+		let bob_before = balance(&bob());
+		run_to_block(deliver_by);
+		assert_eq!(balance(&bob()), bob_before + debt, "the bid came back at the deadline");
+		assert!(lending_events().iter().any(|e| matches!(e, Event::DeliveryTimedOut { .. })));
 		let stored = Loans::<Test>::get(loan).unwrap();
 		assert!(matches!(stored.state, LoanState::Defaulted { held_by_pool: false, .. }));
 		assert_eq!(pallet_nfts::Pallet::<Test>::owner(PUNKS, 0), Some(alice()));
@@ -319,6 +372,44 @@ fn a_collection_that_refuses_transfers_does_not_brick_settlement() {
 			NftLending::buy_defaulted(RuntimeOrigin::signed(bob()), loan, 1_000 * UNIT),
 			Error::<Test>::NftNotDeliverable
 		);
+		// Days later the curve is at its floor, but an NFT that was frozen sells for its debt.
+		thaw_item(PUNKS, 0);
+		run_to_block(System::block_number() + 4 * DAY);
+		assert_eq!(NftLending::defaulted_price(&Loans::<Test>::get(loan).unwrap().state), debt);
+		assert_noop!(
+			NftLending::buy_defaulted(RuntimeOrigin::signed(bob()), loan, debt - 1),
+			Error::<Test>::PriceAboveMax
+		);
+		assert_ok!(NftLending::buy_defaulted(RuntimeOrigin::signed(bob()), loan, debt));
+		check();
+	});
+}
+
+#[test]
+fn a_running_auction_keeps_the_numbers_it_started_with() {
+	new_test_ext().execute_with(|| {
+		let (_, loan, debt) = auction_of_a_crashed_punk();
+		let started = Auctions::<Test>::get(loan).unwrap();
+		// Governance raises the discount floor and the increment after the auction started.
+		let config = LiquidationConfig {
+			first_bid_discount: Perbill::zero(),
+			bid_increment: Perbill::from_percent(10),
+			extension_window: 1,
+			..LiquidationSettings::<Test>::get()
+		};
+		assert_ok!(NftLending::set_liquidation_config(RuntimeOrigin::root(), config));
+		// The first bid is still min(debt, 90% of 500); the next still 1% above.
+		assert_eq!(NftLending::min_bid(&Auctions::<Test>::get(loan).unwrap()), debt);
+		assert_ok!(NftLending::bid(RuntimeOrigin::signed(bob()), loan, debt));
+		assert_noop!(
+			NftLending::bid(RuntimeOrigin::signed(charlie()), loan, debt + debt / 100 - 1),
+			Error::<Test>::BidTooLow
+		);
+		assert_ok!(NftLending::bid(RuntimeOrigin::signed(charlie()), loan, debt + debt / 100 + 1));
+		// A bid in the last hour still extends by an hour.
+		run_to_block(started.ends_at - 10);
+		assert_ok!(NftLending::bid(RuntimeOrigin::signed(bob()), loan, debt * 2));
+		assert_eq!(Auctions::<Test>::get(loan).unwrap().ends_at, started.ends_at + HOUR);
 		check();
 	});
 }

@@ -139,19 +139,24 @@ fn every_borrow_rule_fails_with_its_own_error_and_changes_nothing() {
 			Error::<Test>::PoolNotFound
 		);
 		assert_noop!(
-			NftLending::borrow(signed(alice()), pool, KITTIES, 0, UNIT, None),
+			NftLending::borrow(signed(alice()), pool, KITTIES, 0, 50 * UNIT, None),
 			Error::<Test>::CollectionNotListed
 		);
 		assert_noop!(
-			NftLending::borrow(signed(alice()), pool, PUNKS, 2, UNIT, None),
+			NftLending::borrow(signed(alice()), pool, PUNKS, 2, 50 * UNIT, None),
 			Error::<Test>::NotNftOwner
 		);
 		assert_noop!(
 			NftLending::borrow(signed(alice()), pool, PUNKS, 0, UNIT / 10 - 1, None),
 			Error::<Test>::LoanTooSmall
 		);
+		// At least 10% of what the NFT could borrow (400).
 		assert_noop!(
-			NftLending::borrow(signed(alice()), pool, PUNKS, 0, UNIT, Some(DAY)),
+			NftLending::borrow(signed(alice()), pool, PUNKS, 0, 40 * UNIT - 1, None),
+			Error::<Test>::LoanTooSmall
+		);
+		assert_noop!(
+			NftLending::borrow(signed(alice()), pool, PUNKS, 0, 50 * UNIT, Some(DAY)),
 			Error::<Test>::TermNotApplicable
 		);
 		assert_noop!(
@@ -160,8 +165,24 @@ fn every_borrow_rule_fails_with_its_own_error_and_changes_nothing() {
 		);
 		make_price_stale(PUNKS);
 		assert_noop!(
-			NftLending::borrow(signed(alice()), pool, PUNKS, 0, UNIT, None),
+			NftLending::borrow(signed(alice()), pool, PUNKS, 0, 50 * UNIT, None),
 			Error::<Test>::StalePrice
+		);
+		set_floor_price(
+			PUNKS,
+			FloorPrice { warm: false, ..FloorPrice::settled(1_000 * UNIT, 1_000 * UNIT) },
+		);
+		assert_noop!(
+			NftLending::borrow(signed(alice()), pool, PUNKS, 0, 50 * UNIT, None),
+			Error::<Test>::PriceWarmingUp
+		);
+		set_floor_price(
+			PUNKS,
+			FloorPrice { flagged: true, ..FloorPrice::settled(1_000 * UNIT, 1_000 * UNIT) },
+		);
+		assert_noop!(
+			NftLending::borrow(signed(alice()), pool, PUNKS, 0, 50 * UNIT, None),
+			Error::<Test>::PriceFlagged
 		);
 		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
 		nft(KITTIES, 0, &alice());
@@ -172,12 +193,12 @@ fn every_borrow_rule_fails_with_its_own_error_and_changes_nothing() {
 			collection_params()
 		));
 		assert_noop!(
-			NftLending::borrow(signed(alice()), pool, KITTIES, 0, UNIT, None),
+			NftLending::borrow(signed(alice()), pool, KITTIES, 0, 50 * UNIT, None),
 			Error::<Test>::NoPrice
 		);
-		borrow(&alice(), pool, PUNKS, 0, UNIT, None);
+		borrow(&alice(), pool, PUNKS, 0, 50 * UNIT, None);
 		assert_noop!(
-			NftLending::borrow(signed(alice()), pool, PUNKS, 0, UNIT, None),
+			NftLending::borrow(signed(alice()), pool, PUNKS, 0, 50 * UNIT, None),
 			Error::<Test>::NftAlreadyPledged
 		);
 		check();
@@ -199,7 +220,7 @@ fn debt_ceiling_loan_count_and_utilization_limit_borrowing() {
 		);
 		borrow(&alice(), pool, PUNKS, 1, 200 * UNIT, None);
 		assert_noop!(
-			NftLending::borrow(RuntimeOrigin::signed(bob()), pool, PUNKS, 2, UNIT, None),
+			NftLending::borrow(RuntimeOrigin::signed(bob()), pool, PUNKS, 2, 50 * UNIT, None),
 			Error::<Test>::MaxLoansReached
 		);
 	});
@@ -228,7 +249,7 @@ fn a_fixed_loan_locks_its_apr_for_the_chosen_term() {
 		nft(KITTIES, 0, &alice());
 		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
 		assert_noop!(
-			NftLending::borrow(RuntimeOrigin::signed(alice()), pool, KITTIES, 0, UNIT, None),
+			NftLending::borrow(RuntimeOrigin::signed(alice()), pool, KITTIES, 0, 50 * UNIT, None),
 			Error::<Test>::TermRequired
 		);
 		assert_noop!(
@@ -237,7 +258,7 @@ fn a_fixed_loan_locks_its_apr_for_the_chosen_term() {
 				pool,
 				KITTIES,
 				0,
-				UNIT,
+				50 * UNIT,
 				Some(3 * DAY)
 			),
 			Error::<Test>::TermNotOffered
@@ -291,6 +312,49 @@ fn borrow_more_stays_within_the_current_ltv() {
 			NftLending::borrow_more(RuntimeOrigin::signed(alice()), loan, UNIT),
 			Error::<Test>::NotVariableLoan
 		);
+	});
+}
+
+#[test]
+fn borrow_more_keeps_a_health_margin_even_when_governance_raised_the_ltv() {
+	new_test_ext().execute_with(|| {
+		let pool = setup_variable();
+		// The loan keeps its 70% threshold; governance then lets new loans borrow 68%.
+		let loan = borrow(&alice(), pool, PUNKS, 0, 400 * UNIT, None);
+		let params = CollectionParams {
+			ltv: Perbill::from_percent(68),
+			liquidation_threshold: Perbill::from_percent(75),
+			..collection_params()
+		};
+		assert_ok!(NftLending::update_collection(RuntimeOrigin::root(), pool, PUNKS, params));
+		// 680 would be within the new ltv, but at 70% the loan's health factor would be 1.03.
+		assert_noop!(
+			NftLending::borrow_more(RuntimeOrigin::signed(alice()), loan, 280 * UNIT),
+			Error::<Test>::BelowHealthMargin
+		);
+		// Up to 700 / 1.1 = 636 keeps a health factor of 1.1.
+		assert_ok!(NftLending::borrow_more(RuntimeOrigin::signed(alice()), loan, 230 * UNIT));
+		let health = NftLending::loan_info(loan).unwrap().health_factor.unwrap();
+		assert!(health >= Rate::saturating_from_rational(11, 10), "{health:?}");
+		check();
+	});
+}
+
+#[test]
+fn a_partial_repayment_may_not_leave_dust() {
+	new_test_ext().execute_with(|| {
+		let pool = setup_variable();
+		let loan = borrow(&alice(), pool, PUNKS, 0, 100 * UNIT, None);
+		let debt = debt_of(loan);
+		// The mock's minimum loan is 0.1 NFTL.
+		assert_noop!(
+			NftLending::repay(RuntimeOrigin::signed(alice()), loan, debt - UNIT / 20),
+			Error::<Test>::RepayLeavesDust
+		);
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, debt - UNIT));
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, 10 * UNIT));
+		assert!(Loans::<Test>::get(loan).is_none());
+		check();
 	});
 }
 
@@ -407,6 +471,23 @@ fn extend_pays_interest_and_starts_a_new_term_at_todays_rate() {
 			NftLending::extend(RuntimeOrigin::signed(bob()), loan),
 			Error::<Test>::NotBorrower
 		);
+	});
+}
+
+#[test]
+fn extend_works_while_the_pool_is_paused_or_the_collection_removed() {
+	new_test_ext().execute_with(|| {
+		let pool = fixed_pool(&[KITTIES], 10_000 * UNIT);
+		nft(KITTIES, 0, &alice());
+		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
+		let loan = borrow(&alice(), pool, KITTIES, 0, 300 * UNIT, Some(7 * DAY));
+		run_to_block(3 * DAY);
+		assert_ok!(NftLending::set_paused(RuntimeOrigin::root(), pool, true));
+		assert_ok!(NftLending::remove_collection(RuntimeOrigin::root(), pool, KITTIES));
+		assert_ok!(NftLending::extend(RuntimeOrigin::signed(alice()), loan));
+		let due = NftLending::loan_info(loan).unwrap().due.unwrap();
+		assert_eq!(due, 3 * DAY + 7 * DAY);
+		check();
 	});
 }
 

@@ -1,7 +1,7 @@
 //! Listing collections in pools, their risk numbers, and removal.
 
 use super::*;
-use crate::Error;
+use crate::{Error, Event};
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::DispatchError;
 
@@ -15,7 +15,7 @@ fn governance_lists_updates_and_removes_a_collection() {
 			PUNKS,
 			collection_params()
 		));
-		assert!(NftLending::is_listed_anywhere(&PUNKS));
+		assert!(NftLending::needs_price(&PUNKS));
 		assert_eq!(Pools::<Test>::get(pool).unwrap().collections.len(), 1);
 		let mut params = collection_params();
 		params.ltv = Perbill::from_percent(30);
@@ -25,7 +25,7 @@ fn governance_lists_updates_and_removes_a_collection() {
 			params
 		);
 		assert_ok!(NftLending::remove_collection(RuntimeOrigin::root(), pool, PUNKS));
-		assert!(!NftLending::is_listed_anywhere(&PUNKS));
+		assert!(!NftLending::needs_price(&PUNKS));
 		assert!(Pools::<Test>::get(pool).unwrap().listing(&PUNKS).cloned().is_none());
 		assert!(Pools::<Test>::get(pool).unwrap().collections.is_empty());
 		check();
@@ -75,6 +75,34 @@ fn risk_numbers_are_bounds_checked() {
 				error
 			);
 		}
+	});
+}
+
+#[test]
+fn listing_shows_who_can_freeze_the_collections_items() {
+	new_test_ext().execute_with(|| {
+		let pool = pool_with(variable_params(), &[]);
+		ensure_collection(PUNKS);
+		assert_ok!(NftLending::add_collection(
+			RuntimeOrigin::root(),
+			pool,
+			PUNKS,
+			collection_params()
+		));
+		let owner = collection_owner();
+		let Some(Event::CollectionAdded { roles, .. }) = lending_events().pop() else {
+			panic!("CollectionAdded");
+		};
+		assert_eq!(roles.owner, Some(owner.clone()));
+		assert_eq!(roles.admins.to_vec(), vec![owner.clone()]);
+		assert_eq!(roles.freezers.to_vec(), vec![owner.clone()]);
+		let listing = NftLending::listing(pool, PUNKS).expect("listed");
+		assert_eq!(listing.roles, roles);
+		assert_eq!(
+			(listing.status, listing.open_loans, listing.debt),
+			(ListingStatus::Listed, 0, 0)
+		);
+		assert_eq!(NftLending::listing(pool, KITTIES), None);
 	});
 }
 

@@ -13,6 +13,8 @@ fn a_year_of_lending_pays_lenders_more_than_they_put_in_and_fills_the_reserve() 
 		let pool = variable_pool(&[PUNKS], 1_000 * UNIT);
 		let eve_in = 1_000 * UNIT;
 		assert_ok!(NftLending::deposit(RuntimeOrigin::signed(bob()), pool, 1_000 * UNIT));
+		// Bob's money becomes lendable as the utilization average takes it in.
+		let_liquidity_settle();
 		nft(PUNKS, 0, &alice());
 		set_price(PUNKS, 5_000 * UNIT, 5_000 * UNIT);
 		let loan = borrow(&alice(), pool, PUNKS, 0, 1_400 * UNIT, None);
@@ -26,9 +28,10 @@ fn a_year_of_lending_pays_lenders_more_than_they_put_in_and_fills_the_reserve() 
 		let index_before = ledger(pool).borrow_index;
 		// A year of blocks (checked every 100 blocks to keep the test quick).
 		let year = BLOCKS_PER_YEAR as u64;
-		let mut block = 1;
-		while block < 1 + year {
-			block = (block + year / 100).min(1 + year);
+		let start = System::block_number();
+		let mut block = start;
+		while block < start + year {
+			block = (block + year / 100).min(start + year);
 			System::set_block_number(block);
 			// Touch the pool so interest compounds along the way.
 			assert_ok!(NftLending::deposit(RuntimeOrigin::signed(charlie()), pool, UNIT));
@@ -99,14 +102,24 @@ fn a_fixed_and_a_variable_pool_side_by_side() {
 fn fixed_pool_books_stay_within_their_loans_as_loans_come_and_go() {
 	new_test_ext().execute_with(|| {
 		let pool = fixed_pool(&[KITTIES], 100_000 * UNIT);
-		set_price(KITTIES, 10_000 * UNIT, 10_000 * UNIT);
+		// Loans of 77 to 1,540 on items that could borrow 400 each.
+		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
+		let params = CollectionParams { ltv: Perbill::from_percent(60), ..collection_params() };
+		assert_ok!(NftLending::update_collection(RuntimeOrigin::root(), pool, KITTIES, params));
 		let mut loans = Vec::new();
 		for item in 0..20u32 {
 			let owner = account(1 + (item % 4) as u8);
 			nft(KITTIES, item, &owner);
 			loans.push((
 				owner.clone(),
-				borrow(&owner, pool, KITTIES, item, (item as u128 + 1) * 77 * UNIT, Some(30 * DAY)),
+				borrow(
+					&owner,
+					pool,
+					KITTIES,
+					item,
+					(item as u128 % 7 + 1) * 77 * UNIT,
+					Some(30 * DAY),
+				),
 			));
 			run_to_block(System::block_number() + 137);
 		}

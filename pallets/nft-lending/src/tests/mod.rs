@@ -1,6 +1,7 @@
 //! Tests, split by capability like the code. They read as stories; `run_to_block` and `check`
 //! verify every invariant after each step.
 
+mod attacks;
 mod auctions;
 mod borrowing;
 mod collections;
@@ -111,6 +112,14 @@ pub fn borrow(
 		term
 	));
 	id
+}
+
+/// Let a window of `UtilizationWindow` blocks pass, so that money deposited now counts in full
+/// in the utilization that borrows are measured at.
+pub fn let_liquidity_settle() {
+	use frame_support::traits::Get;
+	let window: u32 = <Test as crate::Config>::UtilizationWindow::get();
+	run_to_block(System::block_number() + window as u64);
 }
 
 /// Every invariant holds.

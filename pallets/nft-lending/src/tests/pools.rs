@@ -3,6 +3,7 @@
 use super::*;
 use crate::Error;
 use frame_support::{assert_noop, assert_ok};
+use sp_arithmetic::traits::Zero;
 use sp_runtime::DispatchError;
 
 #[test]
@@ -71,6 +72,120 @@ fn pool_params_are_bounds_checked() {
 			NftLending::create_pool(RuntimeOrigin::root(), no_utilization),
 			Error::<Test>::InvalidPoolParams
 		);
+	});
+}
+
+#[test]
+fn lenders_can_always_leave_and_always_earn_something() {
+	new_test_ext().execute_with(|| {
+		// A pool that lends out everything, or keeps all interest as reserve, is refused.
+		let mut full = variable_params();
+		full.max_utilization = Perbill::one();
+		assert_noop!(
+			NftLending::create_pool(RuntimeOrigin::root(), full.clone()),
+			Error::<Test>::InvalidPoolParams
+		);
+		let mut greedy = variable_params();
+		greedy.reserve_factor = Perbill::one();
+		assert_noop!(
+			NftLending::create_pool(RuntimeOrigin::root(), greedy.clone()),
+			Error::<Test>::InvalidPoolParams
+		);
+		let pool = variable_pool(&[PUNKS], 1_000 * UNIT);
+		assert_noop!(
+			NftLending::set_pool_params(RuntimeOrigin::root(), pool, full),
+			Error::<Test>::InvalidPoolParams
+		);
+		assert_noop!(
+			NftLending::set_pool_params(RuntimeOrigin::root(), pool, greedy),
+			Error::<Test>::InvalidPoolParams
+		);
+	});
+}
+
+#[test]
+fn a_fixed_pool_needs_a_curve_that_charges_something() {
+	new_test_ext().execute_with(|| {
+		let zero = RateCurve {
+			base: Perbill::zero(),
+			slope1: Perbill::zero(),
+			slope2: Perbill::zero(),
+			..RateCurve::default()
+		};
+		let mut params = fixed_params(&[DAY]);
+		params.rate_model =
+			RateModel::Fixed { curve: zero, terms: BoundedVec::truncate_from(vec![DAY]) };
+		assert_noop!(
+			NftLending::create_pool(RuntimeOrigin::root(), params),
+			Error::<Test>::ZeroRateCurve
+		);
+		// A variable pool may lend at 0%: its loans follow the index.
+		let mut variable = variable_params();
+		variable.rate_model = RateModel::Variable { curve: zero };
+		assert_ok!(NftLending::create_pool(RuntimeOrigin::root(), variable));
+	});
+}
+
+#[test]
+fn zero_percent_fixed_loans_keep_their_place_in_the_books() {
+	new_test_ext().execute_with(|| {
+		// Free below the kink: a loan that leaves utilization under 70% locks 0%.
+		let curve =
+			RateCurve { base: Perbill::zero(), slope1: Perbill::zero(), ..RateCurve::default() };
+		let params = PoolParams {
+			rate_model: RateModel::Fixed { curve, terms: BoundedVec::truncate_from(vec![7 * DAY]) },
+			..fixed_params(&[7 * DAY])
+		};
+		let pool = pool_with(params, &[KITTIES]);
+		assert_ok!(NftLending::deposit(RuntimeOrigin::signed(eve()), pool, 1_000 * UNIT));
+		set_price(KITTIES, 2_000 * UNIT, 2_000 * UNIT);
+		nft(KITTIES, 0, &alice());
+		nft(KITTIES, 1, &bob());
+		let zero = borrow(&alice(), pool, KITTIES, 0, 100 * UNIT, Some(7 * DAY));
+		let charged = borrow(&bob(), pool, KITTIES, 1, 650 * UNIT, Some(7 * DAY));
+		assert!(NftLending::loan_info(zero).unwrap().apr.unwrap().is_zero());
+		assert!(!NftLending::loan_info(charged).unwrap().apr.unwrap().is_zero());
+		let value = info(pool).pool_value;
+		run_to_block(DAY);
+		// The last loan that charges anything leaves: the 0% loan's principal stays on the books.
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(bob()), charged, 1_000 * UNIT));
+		assert_eq!(ledger(pool).fixed_debt, 100 * UNIT);
+		assert!(info(pool).pool_value >= value, "no loss without a BadDebt");
+		check();
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), zero, 100 * UNIT));
+		assert_eq!(ledger(pool).fixed_debt, 0);
+		check();
+	});
+}
+
+#[test]
+fn the_reserve_keeps_back_provisioned_losses_but_not_losses_it_already_covered() {
+	new_test_ext().execute_with(|| {
+		let pool = variable_pool(&[PUNKS], 100_000 * UNIT);
+		Pools::<Test>::mutate(pool, |p| p.as_mut().unwrap().ledger.reserve = 1_000 * UNIT);
+		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
+		nft(PUNKS, 0, &alice());
+		let loan = borrow(&alice(), pool, PUNKS, 0, 400 * UNIT, None);
+		// A crash: the auction is provisioned for its likely shortfall, 400 - 90% of 300 = 130.
+		set_price(PUNKS, 300 * UNIT, 300 * UNIT);
+		run_to_block(2);
+		let provision = ledger(pool).provisions;
+		assert!(provision > 129 * UNIT && provision < 131 * UNIT);
+		let free = ledger(pool).reserve - provision;
+		assert_noop!(
+			NftLending::withdraw_reserve(RuntimeOrigin::root(), pool, free + 1, dave()),
+			Error::<Test>::InsufficientReserve
+		);
+		assert_ok!(NftLending::withdraw_reserve(RuntimeOrigin::root(), pool, free / 2, dave()));
+		// No bid: the loss is booked (the reserve pays first) and the provision released.
+		run_to_block(Auctions::<Test>::get(loan).unwrap().ends_at);
+		assert!(matches!(Loans::<Test>::get(loan).unwrap().state, LoanState::Defaulted { .. }));
+		assert_eq!(ledger(pool).provisions, 0);
+		// What the reserve has left is free to take, bad debt or not.
+		let left = ledger(pool).reserve;
+		assert!(ledger(pool).bad_debt > 0 && left > 0);
+		assert_ok!(NftLending::withdraw_reserve(RuntimeOrigin::root(), pool, left, dave()));
+		check();
 	});
 }
 

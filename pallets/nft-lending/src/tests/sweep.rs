@@ -164,7 +164,7 @@ fn a_healthy_loan_is_still_looked_at_every_recheck_interval() {
 		let pool = variable_pool(&[PUNKS], 1_000 * UNIT);
 		nft(PUNKS, 0, &alice());
 		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
-		let loan = borrow(&alice(), pool, PUNKS, 0, UNIT, None);
+		let loan = borrow(&alice(), pool, PUNKS, 0, 50 * UNIT, None);
 		assert_eq!(Loans::<Test>::get(loan).unwrap().next_check, 1 + 600);
 		run_to_block(1 + 600);
 		assert_eq!(Loans::<Test>::get(loan).unwrap().next_check, 1 + 1_200);
@@ -197,45 +197,33 @@ fn raising_a_pools_top_rate_queues_its_collections_for_a_health_check() {
 }
 
 #[test]
-fn a_repaid_loans_check_and_index_entry_are_left_for_the_sweep_to_drop() {
+fn repaying_a_loan_removes_its_check_and_its_pledge_at_once() {
 	new_test_ext().execute_with(|| {
 		let pool = fixed_pool(&[KITTIES], 10_000 * UNIT);
 		nft(KITTIES, 0, &alice());
 		set_price(KITTIES, 1_000 * UNIT, 1_000 * UNIT);
 		let loan = borrow(&alice(), pool, KITTIES, 0, 100 * UNIT, Some(7 * DAY));
-		let entry = Schedule::<Test>::iter_keys().next().unwrap();
-		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, 1_000 * UNIT));
-		// Repay removes neither: they name a loan id that is never used again.
-		assert_eq!(Schedule::<Test>::iter_keys().collect::<Vec<_>>(), vec![entry]);
-		assert_eq!(LoanOfNft::<Test>::get(KITTIES, 0), Some(loan));
-		assert!(NftLending::loan_of_nft(&KITTIES, &0).is_none());
-		check();
-		// The sweep wakes at the stale check, drops it quietly and goes back to sleep.
-		run_to_block(entry.at() - 1);
 		assert_eq!(Schedule::<Test>::iter_keys().count(), 1);
-		frame_system::Pallet::<Test>::reset_events();
-		run_to_block(entry.at());
-		assert_eq!(Schedule::<Test>::iter_keys().count(), 0);
-		assert_eq!(NextWake::<Test>::get(), None);
-		assert!(lending_events().iter().all(|e| !matches!(
-			e,
-			Event::SweepStepFailed { .. }
-				| Event::LoanOverdue { .. }
-				| Event::AuctionStarted { .. }
-		)));
-		// The index entry goes on the collection's next price-change pass.
 		assert_eq!(LoanOfNft::<Test>::get(KITTIES, 0), Some(loan));
-		NftLending::note_price_change(KITTIES);
-		run_to_block(entry.at() + 1);
+		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), loan, 1_000 * UNIT));
+		// The closing call cleans up after itself: nothing is left for the sweep.
+		assert_eq!(Schedule::<Test>::iter_keys().count(), 0);
 		assert_eq!(LoanOfNft::<Test>::get(KITTIES, 0), None);
-		assert!(PendingHealthChecks::<Test>::get().is_empty());
-		assert!(!HealthCheckCursor::<Test>::exists());
+		check();
+		// The sweep wakes at the old `NextWake`, finds nothing and goes back to sleep.
+		frame_system::Pallet::<Test>::reset_events();
+		run_to_block(<MaxRecheckIntervalOf as frame_support::traits::Get<u32>>::get() as u64 + 2);
+		assert_eq!(NextWake::<Test>::get(), None);
+		assert!(lending_events().is_empty());
 		check();
 	});
 }
 
+/// The mock's `MaxRecheckInterval`.
+type MaxRecheckIntervalOf = <Test as crate::Config>::MaxRecheckInterval;
+
 #[test]
-fn a_price_change_pass_drops_closed_loans_entries_and_checks_the_open_ones_between_them() {
+fn a_price_fall_pass_walks_only_open_loans() {
 	new_test_ext().execute_with(|| {
 		let pool = variable_pool(&[PUNKS], 100_000 * UNIT);
 		set_price(PUNKS, 1_000 * UNIT, 1_000 * UNIT);
@@ -245,11 +233,11 @@ fn a_price_change_pass_drops_closed_loans_entries_and_checks_the_open_ones_betwe
 				borrow(&alice(), pool, PUNKS, item, 300 * UNIT, None)
 			})
 			.collect();
-		// Every other loan is repaid: its index entry stays behind.
+		// Every other loan is repaid: its pledge goes with it.
 		for loan in loans.iter().step_by(2) {
 			assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), *loan, 10_000 * UNIT));
 		}
-		assert_eq!(LoanOfNft::<Test>::iter_prefix(PUNKS).count(), 6);
+		assert_eq!(LoanOfNft::<Test>::iter_prefix(PUNKS).count(), 3);
 		// The price falls to 400: 300 owed against 400 * 70% = 280, the open loans are unhealthy.
 		set_price(PUNKS, 400 * UNIT, 400 * UNIT);
 		run_to_block(frame_system::Pallet::<Test>::block_number() + 1);
@@ -260,7 +248,6 @@ fn a_price_change_pass_drops_closed_loans_entries_and_checks_the_open_ones_betwe
 				assert!(in_auction(*loan), "loan {loan} was not liquidated");
 			}
 		}
-		// Only the open loans' entries are left.
 		let mut left: Vec<_> = LoanOfNft::<Test>::iter_prefix(PUNKS).map(|(_, l)| l).collect();
 		left.sort();
 		assert_eq!(left, vec![loans[1], loans[3], loans[5]]);
@@ -280,7 +267,7 @@ fn ten_thousand_open_loans_and_none_due_cost_the_same_sweep_as_ten() {
 			for item in 0..open {
 				let owner = account(1 + (item % 8) as u8);
 				nft(PUNKS, item, &owner);
-				borrow(&owner, pool, PUNKS, item, UNIT, None);
+				borrow(&owner, pool, PUNKS, item, 50 * UNIT, None);
 			}
 			PendingHealthChecks::<Test>::kill();
 			System::set_block_number(2);
@@ -304,7 +291,7 @@ fn five_hundred_loans_due_in_one_block_are_processed_over_several_blocks_none_lo
 		for item in 0..500u32 {
 			let owner = account(1 + (item % 4) as u8);
 			nft(KITTIES, item, &owner);
-			loans.push(borrow(&owner, pool, KITTIES, item, UNIT, Some(7 * DAY)));
+			loans.push(borrow(&owner, pool, KITTIES, item, 50 * UNIT, Some(7 * DAY)));
 		}
 		let overdue_at = 1 + 7 * DAY + 24 * HOUR + 1;
 		// Jump to the block before; the sweep catches up on the checks in between, which file

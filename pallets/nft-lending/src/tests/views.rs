@@ -116,7 +116,7 @@ fn positions_list_deposits_and_loans() {
 use sp_arithmetic::FixedPointNumber;
 
 #[test]
-fn a_repaid_nft_can_be_pledged_again_while_its_old_index_entry_waits_for_the_sweep() {
+fn a_repaid_nft_can_be_pledged_again() {
 	new_test_ext().execute_with(|| {
 		let pool = variable_pool(&[PUNKS], 10_000 * UNIT);
 		nft(PUNKS, 0, &alice());
@@ -127,8 +127,8 @@ fn a_repaid_nft_can_be_pledged_again_while_its_old_index_entry_waits_for_the_swe
 			Err(BorrowLimitError::NftAlreadyPledged)
 		);
 		assert_ok!(NftLending::repay(RuntimeOrigin::signed(alice()), first, 10_000 * UNIT));
-		// The stale entry names a closed loan: no position, and the NFT is free to pledge.
-		assert_eq!(LoanOfNft::<Test>::get(PUNKS, 0), Some(first));
+		// Repaying released the pledge: no position, and the NFT is free to pledge.
+		assert_eq!(LoanOfNft::<Test>::get(PUNKS, 0), None);
 		assert!(NftLending::positions(alice()).loans.is_empty());
 		assert_eq!(NftLending::max_borrow_amount(pool, PUNKS, 0), Ok(400 * UNIT));
 		let second = borrow(&alice(), pool, PUNKS, 0, 200 * UNIT, None);
