@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, and only what is missing (quiet when all is there):
-# - Debian packages: protobuf-compiler, clang, libclang-dev (and Node.js if absent);
+# - Debian packages: protobuf-compiler, clang, libclang-dev, python3, fonts-dejavu-core (and
+#   Node.js if absent);
 # - the Rust toolchain's wasm target and standard-library sources (the runtime is built to wasm);
 # - the e2e tests' npm packages (e2e/package-lock.json).
 #
@@ -56,6 +57,8 @@ setup_node_js() {
 	fi
 }
 
-apt_install protobuf-compiler clang libclang-dev
+# python3: the fuzzer's mutants and the benchmark report; fonts-dejavu-core: the crash replay's
+# chart.
+apt_install protobuf-compiler clang libclang-dev python3 fonts-dejavu-core
 setup_rust_toolchain
 setup_node_js

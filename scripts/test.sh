@@ -109,13 +109,7 @@ zombienet_tests() {
 
 stage "Build the node" cargo build --release -p nft-lending-node
 stage "Node unit tests" cargo test --release -p nft-lending-node
-stage "Pallet and runtime tests (try-runtime, runtime-benchmarks)" \
-	env SKIP_WASM_BUILD=1 cargo test --release \
-	-p pallet-nft-lending -p pallet-floor-price-oracle -p pallet-nft-lending-runtime-api \
-	-p nft-lending-runtime \
-	--features nft-lending-runtime/try-runtime,nft-lending-runtime/runtime-benchmarks \
-	--features pallet-nft-lending/try-runtime,pallet-nft-lending/runtime-benchmarks \
-	--features pallet-floor-price-oracle/try-runtime,pallet-floor-price-oracle/runtime-benchmarks
+stage "Pallet and runtime tests (try-runtime, runtime-benchmarks)" "${PALLET_TESTS[@]}" --no-fail-fast
 if [ -x "$NODE_BIN" ]; then
 	# The node-level tests mostly wait for blocks: the --dev e2e run (about 7 min) goes on in the
 	# background while the local networks (zombienet, then the restart) run in the foreground.

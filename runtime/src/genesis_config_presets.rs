@@ -324,3 +324,28 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 pub fn preset_names() -> Vec<PresetId> {
 	vec![PresetId::from(DEV_RUNTIME_PRESET), PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET)]
 }
+
+/// The full genesis config of preset `name`: its patch applied on the default config, as the node
+/// does for a chain spec. For native tools and tests (the runtime tests, the crash replay).
+#[cfg(feature = "std")]
+pub fn genesis_config(name: &str) -> Result<RuntimeGenesisConfig, String> {
+	let patch = get_preset(&PresetId::from(name)).ok_or_else(|| format!("no preset {name}"))?;
+	let patch: Value = serde_json::from_slice(&patch).map_err(|e| e.to_string())?;
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default())
+		.map_err(|e| format!("the default genesis config: {e}"))?;
+	merge_json(&mut config, patch);
+	serde_json::from_value(config).map_err(|e| format!("preset {name}: {e}"))
+}
+
+/// Applies a JSON patch: objects merge key by key, anything else replaces.
+#[cfg(feature = "std")]
+fn merge_json(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge_json(base.entry(key).or_insert(Value::Null), value);
+			}
+		}
+		(base, patch) => *base = patch,
+	}
+}

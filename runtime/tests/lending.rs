@@ -110,7 +110,7 @@ fn a_feeders_price_reaches_the_lending_pallet_and_a_crash_liquidates() {
 		run_to_block(1);
 		// The pool's first loan.
 		let loan = LoanId::new(BLUE_CHIP_POOL, 0);
-		let alice = Alice.to_account_id();
+		let feeder = nft_lending_runtime::genesis_config_presets::dev_feeder();
 		let charlie = Charlie.to_account_id();
 		// Charlie owns Punk #2 and borrows near the limit.
 		assert_ok!(NftLending::borrow(
@@ -121,7 +121,7 @@ fn a_feeders_price_reaches_the_lending_pallet_and_a_crash_liquidates() {
 			2_000 * UNIT,
 			None
 		));
-		// Alice, the dev chain's feeder, reports a falling floor block after block; the guard
+		// The dev chain's feeder (`//Alice//feeder`) reports a falling floor block after block; the guard
 		// lets the spot fall 20% per block at most, the TWAP follows more slowly.
 		let mut price = 5_000 * UNIT;
 		for n in 2..=40u32 {
@@ -129,7 +129,7 @@ fn a_feeders_price_reaches_the_lending_pallet_and_a_crash_liquidates() {
 			price = price * 9 / 10;
 			let prices = BoundedVec::truncate_from(vec![(PUNKS, price.max(1_000 * UNIT))]);
 			assert_ok!(FloorPriceOracle::submit_floor_prices(
-				RuntimeOrigin::signed(alice.clone()),
+				RuntimeOrigin::signed(feeder.clone()),
 				prices,
 				n
 			));

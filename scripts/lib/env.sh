@@ -11,6 +11,17 @@ export NODE_BIN
 # its Cargo.lock) is, so that the wasm runtime is built with the locked versions.
 export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
 
+# The pallets' and the runtime's tests, in one build with the features `try-runtime` and
+# `runtime-benchmarks` (each would recompile FRAME on its own). test.sh and fuzz.sh run the same
+# command, so they share compiled crates. Append
+# `-- <filter>` to choose tests.
+PALLET_TESTS=(env SKIP_WASM_BUILD=1 cargo test --release
+	-p pallet-nft-lending -p pallet-floor-price-oracle -p pallet-nft-lending-runtime-api
+	-p nft-lending-runtime
+	--features nft-lending-runtime/try-runtime,nft-lending-runtime/runtime-benchmarks
+	--features pallet-nft-lending/try-runtime,pallet-nft-lending/runtime-benchmarks
+	--features pallet-floor-price-oracle/try-runtime,pallet-floor-price-oracle/runtime-benchmarks)
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 warn() { printf '\033[33mwarning: %s\033[0m\n' "$*" >&2; }
 die() { printf '\033[31merror: %s\033[0m\n' "$*" >&2; exit 1; }

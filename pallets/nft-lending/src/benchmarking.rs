@@ -80,28 +80,36 @@ fn other_listings<T: Config>(id: PoolId) {
 /// Worst case for every call that reads the pool record: it lists as many collections as a
 /// pool may, the benchmark collection last (a pool's listings are searched in order).
 fn pool<T: Config>(fixed: bool) -> PoolId {
+	pool_on::<T>(fixed, collection::<T>())
+}
+
+/// A pool like [`pool`] whose last listing is `lent` (priced).
+fn pool_on<T: Config>(fixed: bool, lent: T::CollectionId) -> PoolId {
 	let id = Pallet::<T>::do_create_pool(params::<T>(fixed)).unwrap();
 	other_listings::<T>(id);
-	Pallet::<T>::do_add_collection(id, collection::<T>(), collection_params::<T>()).unwrap();
+	Pallet::<T>::do_add_collection(id, lent, collection_params::<T>()).unwrap();
 	let lender = funded::<T>("lender", id);
 	Pallet::<T>::do_deposit(&lender, id, unit::<T>() * 100_000_000).unwrap();
-	T::BenchmarkHelper::set_price(&collection::<T>(), unit::<T>() * 1_000);
+	T::BenchmarkHelper::set_price(&lent, unit::<T>() * 1_000);
 	id
 }
 
 /// A loan of 100 units on a fresh NFT (fixed pools: the longest term).
 fn loan<T: Config>(pool: PoolId, index: u32) -> (T::AccountId, LoanId) {
+	loan_on::<T>(pool, collection::<T>(), index)
+}
+
+/// A loan of 100 units on item `index` of `lent` (fixed pools: the longest term).
+fn loan_on<T: Config>(pool: PoolId, lent: T::CollectionId, index: u32) -> (T::AccountId, LoanId) {
 	let borrower = funded::<T>("borrower", index);
-	let item = T::BenchmarkHelper::mint_nft(&collection::<T>(), index, &borrower);
+	let item = T::BenchmarkHelper::mint_nft(&lent, index, &borrower);
 	let term = Pools::<T>::get(pool)
 		.unwrap()
 		.params
 		.rate_model
 		.is_fixed()
 		.then(|| *terms::<T>().last().unwrap());
-	let id =
-		Pallet::<T>::do_borrow(&borrower, pool, collection::<T>(), item, unit::<T>() * 100, term)
-			.unwrap();
+	let id = Pallet::<T>::do_borrow(&borrower, pool, lent, item, unit::<T>() * 100, term).unwrap();
 	(borrower, id)
 }
 
@@ -158,6 +166,69 @@ fn idle_loans<T: Config>(l: u32) -> BlockNumberFor<T> {
 	advance::<T>(1);
 	let now = frame_system::Pallet::<T>::block_number();
 	assert!(NextWake::<T>::get().unwrap() > now);
+	now
+}
+
+/// How many units of each kind of sweep work [`worst_sweep_state`] sets up.
+pub(crate) const FULL_SWEEP_UNITS: u32 = 4;
+
+/// A sweep's worst state, each unit at its worst and none sharing a pool or a collection with
+/// another (so no unit reads what another already read): due now, `FULL_SWEEP_UNITS` each of
+/// scheduled checks of healthy loans (filed again under a new key), liquidations of unhealthy
+/// loans, settlements with a winner and a surplus, and settlements without a bid; and a price
+/// fall on a collection whose `FULL_SWEEP_UNITS` loans it makes unhealthy (walked from the
+/// queue, liquidated). Every pool sat untouched for `IDLE_POOL_GAP` blocks. Returns the block to
+/// sweep; `benchmarks::sweep_full` measures that sweep, and a test compares the weight it charges
+/// with the measurement.
+pub(crate) fn worst_sweep_state<T: Config>() -> BlockNumberFor<T> {
+	let units = FULL_SWEEP_UNITS;
+	let kind = |k: u32, i: u32| T::BenchmarkHelper::collection(100 + k * units + i);
+	let mut auctions = Vec::new();
+	// Auctions first: their ends come before the checks, whose loans are opened later.
+	for i in 0..2 * units {
+		let lent = kind(0, i);
+		let id = pool_on::<T>(false, lent);
+		let (_, loan_id) = loan_on::<T>(id, lent, 1_000 + i);
+		T::BenchmarkHelper::set_price(&lent, unit::<T>() * 100);
+		assert!(Pallet::<T>::start_auction(loan_id, LiquidationReason::Unhealthy).unwrap());
+		if i < units {
+			let debt = Auctions::<T>::get(loan_id).unwrap().debt;
+			let bidder = funded::<T>("bidder", i);
+			Pallet::<T>::do_bid(&bidder, loan_id, debt * 2).unwrap();
+		}
+		auctions.push(loan_id);
+	}
+	let ends_at = Auctions::<T>::get(auctions[0]).unwrap().ends_at;
+	// Checks and liquidations: loans whose first check falls before the auctions end.
+	let mut checked = Vec::new();
+	for i in 0..2 * units {
+		let lent = kind(2, i);
+		let id = pool_on::<T>(false, lent);
+		let (_, loan_id) = loan_on::<T>(id, lent, 2_000 + i);
+		checked.push((lent, loan_id));
+	}
+	// Long after: every pool's accrual covers the whole gap.
+	let now = ends_at.saturating_add(IDLE_POOL_GAP.into());
+	// The price-fall walk: one collection, its loans in pools of their own, their scheduled
+	// checks after `now` (the walk, not the schedule, finds them).
+	let walked = kind(4, 0);
+	for i in 0..units {
+		let id = pool_on::<T>(false, walked);
+		let (_, loan_id) = loan_on::<T>(id, walked, 3_000 + i);
+		let mut loan = Loans::<T>::get(loan_id).unwrap();
+		Pallet::<T>::reschedule_check(loan_id, &mut loan, now.saturating_add(One::one()));
+		Loans::<T>::insert(loan_id, loan);
+	}
+	// Half of the checked loans' prices and the walked collection's fall.
+	frame_system::Pallet::<T>::set_block_number(now);
+	for (i, (lent, _)) in checked.iter().enumerate() {
+		let price = if (i as u32) < units { 1_000 } else { 100 };
+		T::BenchmarkHelper::set_price(lent, unit::<T>() * price);
+	}
+	PendingHealthChecks::<T>::kill();
+	HealthCheckCursor::<T>::kill();
+	T::BenchmarkHelper::set_price(&walked, unit::<T>() * 100);
+	assert_eq!(PendingHealthChecks::<T>::get().len(), 1);
 	now
 }
 
@@ -443,12 +514,15 @@ mod benchmarks {
 		assert_eq!(NextWake::<T>::get(), Some(next_check));
 	}
 
-	/// A scheduled check of a healthy fixed loan, filed again.
+	/// A scheduled check of a healthy loan in a pool untouched for `IDLE_POOL_GAP` blocks (the
+	/// longest accrual), filed again under a new key (its old entry removed, a new one written).
 	#[benchmark]
 	fn sweep_check() {
-		let id = pool::<T>(true);
+		let id = pool::<T>(false);
 		let (_, loan_id) = loan::<T>(id, 0);
-		advance::<T>(100);
+		let before = Loans::<T>::get(loan_id).unwrap().next_check;
+		idle_pool::<T>();
+		PendingHealthChecks::<T>::kill();
 		let now = frame_system::Pallet::<T>::block_number();
 		let mut meter = WeightMeter::new();
 		let mut stats = SweepStats::default();
@@ -457,16 +531,19 @@ mod benchmarks {
 			Pallet::<T>::check_health(loan_id, now, CheckKind::Scheduled, &mut meter, &mut stats);
 		}
 		assert_eq!(stats.liquidated, 0);
-		assert!(Loans::<T>::get(loan_id).unwrap().next_check > now);
+		let after = Loans::<T>::get(loan_id).unwrap().next_check;
+		assert!(after > now && after != before);
 	}
 
-	/// A scheduled check of an unhealthy fixed loan, starting its auction.
+	/// A scheduled check of an unhealthy loan in a pool untouched for `IDLE_POOL_GAP` blocks,
+	/// starting its auction (with a loss to provision).
 	#[benchmark]
 	fn sweep_liquidate() {
-		let id = pool::<T>(true);
+		let id = pool::<T>(false);
 		let (_, loan_id) = loan::<T>(id, 0);
-		advance::<T>(100);
+		idle_pool::<T>();
 		T::BenchmarkHelper::set_price(&collection::<T>(), unit::<T>() * 100);
+		PendingHealthChecks::<T>::kill();
 		let now = frame_system::Pallet::<T>::block_number();
 		let mut meter = WeightMeter::new();
 		let mut stats = SweepStats::default();
@@ -475,9 +552,11 @@ mod benchmarks {
 			Pallet::<T>::check_health(loan_id, now, CheckKind::Scheduled, &mut meter, &mut stats);
 		}
 		assert_eq!(stats.liquidated, 1);
+		assert!(Auctions::<T>::get(loan_id).unwrap().provision > 0);
 	}
 
-	/// Settling an auction with a winner and a surplus for the borrower.
+	/// Settling an auction with a winner and a surplus for the borrower, its pool untouched since
+	/// the auction started `IDLE_POOL_GAP` blocks ago.
 	#[benchmark]
 	fn sweep_settle() {
 		let id = pool::<T>(false);
@@ -485,8 +564,8 @@ mod benchmarks {
 		let bidder = funded::<T>("bidder", 0);
 		Pallet::<T>::do_bid(&bidder, loan_id, debt * 2).unwrap();
 		let running = Auctions::<T>::get(loan_id).unwrap();
-		frame_system::Pallet::<T>::set_block_number(running.ends_at);
-		let now = running.ends_at;
+		let now = running.ends_at.saturating_add(IDLE_POOL_GAP.into());
+		frame_system::Pallet::<T>::set_block_number(now);
 		let mut meter = WeightMeter::new();
 		let mut stats = SweepStats::default();
 		#[block]
@@ -494,6 +573,66 @@ mod benchmarks {
 			Pallet::<T>::settle_scheduled(loan_id, now, &mut meter, &mut stats);
 		}
 		assert!(Loans::<T>::get(loan_id).is_none());
+	}
+
+	/// Settling an auction without a bid: the loss booked, the NFT moved to the pool's account
+	/// and still pledged there, the sale's curve fixed (pool untouched for `IDLE_POOL_GAP`).
+	#[benchmark]
+	fn sweep_default() {
+		let id = pool::<T>(false);
+		let (_, loan_id, _) = auction::<T>(id, 0);
+		let running = Auctions::<T>::get(loan_id).unwrap();
+		let now = running.ends_at.saturating_add(IDLE_POOL_GAP.into());
+		frame_system::Pallet::<T>::set_block_number(now);
+		let mut meter = WeightMeter::new();
+		let mut stats = SweepStats::default();
+		#[block]
+		{
+			Pallet::<T>::settle_scheduled(loan_id, now, &mut meter, &mut stats);
+		}
+		assert!(matches!(
+			Loans::<T>::get(loan_id).unwrap().state,
+			LoanState::Defaulted { held_by_pool: true, .. }
+		));
+	}
+
+	/// One step of a price-fall walk: a full queue's first collection taken off it, the cursor
+	/// moved to its first pledge (the check that follows is a `sweep_check` or
+	/// `sweep_liquidate`).
+	#[benchmark]
+	fn sweep_price_step() {
+		let id = pool::<T>(false);
+		loan::<T>(id, 0);
+		PendingHealthChecks::<T>::kill();
+		HealthCheckCursor::<T>::kill();
+		Pallet::<T>::queue_health_check(collection::<T>());
+		for i in 1..T::MaxPendingHealthChecks::get() {
+			Pallet::<T>::queue_health_check(T::BenchmarkHelper::collection(i));
+		}
+		#[block]
+		{
+			let _ = Pallet::<T>::price_walk_step();
+		}
+		assert!(HealthCheckCursor::<T>::get()
+			.is_some_and(|(c, item)| c == collection::<T>() && item.is_some()));
+	}
+
+	/// A whole sweep in its worst state ([`worst_sweep_state`]): what it really costs, for the
+	/// test that holds the weight the sweep charges against it.
+	#[benchmark]
+	fn sweep_full() {
+		let now = worst_sweep_state::<T>();
+		let stats: SweepStats;
+		#[block]
+		{
+			stats = Pallet::<T>::sweep_with_stats(now).1;
+		}
+		let units = FULL_SWEEP_UNITS;
+		assert_eq!(
+			(stats.liquidated, stats.settled, stats.checked),
+			(2 * units, 2 * units, 3 * units),
+			"every unit of the worst state ran in one sweep"
+		);
 	}
 
 	/// A whole sweep with `l` open loans and nothing due: its weight does not depend on `l`.

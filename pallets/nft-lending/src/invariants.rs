@@ -1,11 +1,20 @@
-//! SPEC section 10, checked in code. `try_state` runs this; the tests call it after every step.
+//! SPEC section 10, checked in code. `try_state` runs this; the tests call it after every step,
+//! and the fuzzer after every action.
+//!
+//! Each invariant that storage can show is checked by computing both sides independently: the
+//! pools' books against sums over loans, auctions, claims and shares, and the pledges against
+//! pallet-nfts. The invariants that need the state before a step (5, 6, 10 and 11: the index and
+//! the share price never falling without a loss event, rounding, the sweep's weight, total
+//! issuance) are checked by the test harness around every call and every block (`mock::Snapshot`,
+//! `mock::sweep_and_check`, and the fuzzer's `tests/fuzz/world.rs`). `docs/reliability.md` lists
+//! where each one is checked.
 //!
 //! It iterates whole maps, so it is for try-runtime and tests only, never for a block.
 
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
 use crate::{blocks, math::interest, pallet::*, types::*};
-use alloc::collections::btree_map::BTreeMap;
+use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 #[allow(unused_imports)]
 use frame_support::traits::Get as _;
 use frame_support::{
@@ -22,14 +31,19 @@ struct LoanTotals {
 	/// The highest `LoanId::index` among the pool's open loans.
 	highest_index: Option<u32>,
 	scaled_debt: Balance,
+	/// Active variable loans' debt, each rounded up on its own.
+	variable_debt: Balance,
 	fixed_rate_weight: Balance,
-	fixed_books_min: Balance,
 	fixed_booked: Balance,
-	fixed_books_max: Balance,
+	/// Active fixed loans' debt now, each rounded up on its own.
+	fixed_debt_now: Balance,
+	fixed_loans: u32,
+	active_loans: u32,
 	auction_debt: Balance,
 	provisions: Balance,
-	fixed_loans: u32,
 	bad_debt: Balance,
+	/// Per collection: variable loans' scaled debt, fixed loans' principal, open loans.
+	collections: BTreeMap<Vec<u8>, (Balance, Balance, u32)>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -41,8 +55,8 @@ impl<T: Config> Pallet<T> {
 			pool_totals.highest_index = pool_totals.highest_index.max(Some(loan_id.index));
 			Self::check_loan(loan_id, &loan, pool_totals)?;
 		}
-		// Each open loan is in the index (checked above), and the index holds nothing else: the
-		// call that closes a loan releases its pledge, so no NFT stays locked for nothing.
+		// 7. Each open loan is in the index (checked above), and the index holds nothing else:
+		// the call that closes a loan releases its pledge, so no NFT stays locked for nothing.
 		for (collection, item, loan_id) in LoanOfNft::<T>::iter() {
 			let loan = Loans::<T>::get(loan_id).ok_or("a pledge names no open loan")?;
 			ensure!(
@@ -50,7 +64,17 @@ impl<T: Config> Pallet<T> {
 				"an NFT index entry names another NFT's loan"
 			);
 		}
+		// Every auction belongs to a loan in auction (the other way round: `check_loan`).
+		for (loan_id, _) in Auctions::<T>::iter() {
+			ensure!(
+				Loans::<T>::get(loan_id).is_some_and(|l| l.state == LoanState::InAuction),
+				"an auction without its loan"
+			);
+		}
+		// 9. Bounds that bounded types do not carry by themselves.
+		ensure!(NextPoolId::<T>::get() <= T::MaxPools::get(), "more pools than MaxPools");
 		for (pool_id, pool) in Pools::<T>::iter() {
+			ensure!(pool_id < NextPoolId::<T>::get(), "a pool beyond the pool count");
 			Self::check_pool(pool_id, &pool, totals.remove(&pool_id).unwrap_or_default())?;
 		}
 		ensure!(totals.is_empty(), "a loan belongs to a pool that does not exist");
@@ -64,25 +88,35 @@ impl<T: Config> Pallet<T> {
 		loan: &LoanOf<T>,
 		totals: &mut LoanTotals,
 	) -> Result<(), TryRuntimeError> {
+		use codec::Encode;
 		use nonfungibles_v2::Inspect as _;
-		// 7. One pledged NFT per open loan, locked unless the pool account holds it.
+		// 7. One pledged NFT per open loan, and it cannot move.
 		ensure!(
 			LoanOfNft::<T>::get(loan.collection, loan.item) == Some(loan_id),
 			"a loan's NFT does not point back to it"
 		);
-		let held_by_pool = matches!(loan.state, LoanState::Defaulted { held_by_pool: true, .. });
 		ensure!(Self::nft_cannot_move(loan), "a pledged NFT can move");
-		// The borrower keeps the pledged NFT (that is how `positions` finds the loan).
-		ensure!(
-			held_by_pool
-				|| T::Nfts::owner(&loan.collection, &loan.item).as_ref() == Some(&loan.borrower),
-			"a pledged NFT left its borrower's wallet"
-		);
+		// The borrower keeps the pledged NFT (that is how `positions` finds the loan), unless it
+		// went to the pool's account after an auction without a sale: then the pool holds it.
+		let owner = T::Nfts::owner(&loan.collection, &loan.item);
+		match loan.state {
+			LoanState::Defaulted { held_by_pool: true, .. } => ensure!(
+				owner == Some(Self::pool_account(loan_id.pool)),
+				"a defaulted NFT said to be held by the pool is not in its account"
+			),
+			_ => ensure!(
+				owner.as_ref() == Some(&loan.borrower),
+				"a pledged NFT left its borrower's wallet"
+			),
+		}
 		ensure!(
 			Auctions::<T>::contains_key(loan_id) == (loan.state == LoanState::InAuction),
 			"a loan in auction has exactly one auction"
 		);
+		// The pool as it stands now (interest accrued), as the loans' debts are measured.
+		let pool = Self::pool_now(loan_id.pool).ok_or("loan of a missing pool")?;
 		if loan.state == LoanState::Active {
+			totals.active_loans += 1;
 			// 8. Scheduled for its next check, no later than it becomes overdue.
 			ensure!(
 				Schedule::<T>::contains_key(ScheduleKey::new(
@@ -99,18 +133,23 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 		}
+		let by_collection = totals.collections.entry(loan.collection.encode()).or_default();
+		by_collection.2 += 1;
 		match (&loan.state, &loan.debt) {
 			(LoanState::Active, LoanDebt::Variable { scaled_debt }) => {
 				totals.scaled_debt += scaled_debt;
+				totals.variable_debt +=
+					interest::debt_from_scaled(*scaled_debt, pool.ledger.borrow_index)
+						.ok_or("a loan's debt overflows")?;
+				by_collection.0 += scaled_debt;
 			}
 			(LoanState::Active, LoanDebt::Fixed { principal, unpaid_interest, apr, .. }) => {
 				totals.fixed_loans += 1;
 				totals.fixed_rate_weight +=
 					interest::rate_weight(*principal, *apr).unwrap_or_default();
-				let pool = Pools::<T>::get(loan_id.pool).ok_or("loan of a missing pool")?;
-				totals.fixed_books_min += principal + unpaid_interest;
 				totals.fixed_booked += principal + unpaid_interest;
-				totals.fixed_books_max += Self::active_debt(loan, &pool.ledger);
+				totals.fixed_debt_now += Self::active_debt(loan, &pool.ledger);
+				by_collection.1 += principal;
 			}
 			(LoanState::InAuction, _) => {
 				let running = Auctions::<T>::get(loan_id).ok_or("auction missing")?;
@@ -122,6 +161,7 @@ impl<T: Config> Pallet<T> {
 					)) && running.settle_at >= running.ends_at,
 					"an auction is not scheduled for settlement at or after its end"
 				);
+				ensure!(running.provision <= running.debt, "a provision above the debt");
 				totals.auction_debt += running.debt;
 				totals.provisions += running.provision;
 				if let Some((bidder, amount)) = &running.best_bid {
@@ -132,7 +172,10 @@ impl<T: Config> Pallet<T> {
 					ensure!(held >= *amount, "a leading bid is not held");
 				}
 			}
-			(LoanState::Defaulted { claim, .. }, _) => totals.bad_debt += claim,
+			(LoanState::Defaulted { claim, reserve_paid, .. }, _) => {
+				ensure!(reserve_paid <= claim, "the reserve paid more than the claim");
+				totals.bad_debt += claim;
+			}
 		}
 		Ok(())
 	}
@@ -142,6 +185,7 @@ impl<T: Config> Pallet<T> {
 		pool: &PoolOf<T>,
 		totals: LoanTotals,
 	) -> Result<(), TryRuntimeError> {
+		use codec::Encode;
 		let ledger = &pool.ledger;
 		// Loan numbers come from the pool's count, so none is given out twice.
 		ensure!(
@@ -152,23 +196,42 @@ impl<T: Config> Pallet<T> {
 		let shares: Balance = Shares::<T>::iter_prefix_values(pool_id).sum();
 		let locked = if ledger.total_shares > 0 { T::MinimumLiquidity::get() } else { 0 };
 		ensure!(shares + locked == ledger.total_shares, "lenders' shares do not add up");
-		// 2. Loans add up to the pool's books.
+		// 2. Loans add up to the pool's books, and to each collection's.
 		ensure!(totals.scaled_debt == ledger.scaled_debt, "scaled debt does not add up");
 		ensure!(
 			totals.fixed_rate_weight == ledger.fixed_rate_weight,
 			"fixed weights do not add up"
 		);
-		ensure!(totals.auction_debt == ledger.auction_debt, "auction debt does not add up");
-		ensure!(totals.provisions == ledger.provisions, "provisions do not add up");
 		ensure!(totals.fixed_loans == ledger.fixed_loans, "fixed loans are miscounted");
 		ensure!(totals.fixed_booked == ledger.fixed_booked, "fixed principal does not add up");
+		ensure!(totals.auction_debt == ledger.auction_debt, "auction debt does not add up");
+		ensure!(totals.provisions == ledger.provisions, "provisions do not add up");
 		ensure!(totals.bad_debt == ledger.bad_debt, "defaulted claims do not add up to bad debt");
-		// Fixed books are accrued in aggregate (rounded down) and loan by loan (rounded up): the
-		// aggregate stays between principal (+ carried interest) and the loans' own debt.
+		let mut collections = totals.collections;
+		for (collection, listing) in &pool.collections {
+			let (scaled, principal, open) =
+				collections.remove(&collection.encode()).unwrap_or_default();
+			ensure!(listing.scaled_debt == scaled, "a collection's scaled debt does not add up");
+			ensure!(
+				listing.fixed_principal == principal,
+				"a collection's fixed principal does not add up"
+			);
+			ensure!(listing.open_loans == open, "a collection's open-loan count is wrong");
+		}
+		ensure!(collections.is_empty(), "a loan's collection is not in its pool");
+		// The aggregates against the loans' own debts: the variable index rounds once for the
+		// pool and once per loan (at most one unit each), fixed interest accrues rounded down in
+		// aggregate and rounded up per loan, and never below what the loans were booked with.
 		let accrued = Self::accrued_pool(pool_id).map_err(|_| "pool vanished")?;
+		let aggregate = accrued.ledger.variable_debt();
 		ensure!(
-			accrued.ledger.fixed_debt <= totals.fixed_books_max
-				&& ledger.fixed_debt >= totals.fixed_books_min,
+			aggregate <= totals.variable_debt
+				&& totals.variable_debt <= aggregate + Balance::from(totals.active_loans),
+			"variable debt is outside its loans' bounds"
+		);
+		ensure!(
+			accrued.ledger.fixed_debt <= totals.fixed_debt_now
+				&& ledger.fixed_debt >= totals.fixed_booked,
 			"fixed debt is outside its loans' bounds"
 		);
 		// 3. The account holds at least the tracked cash plus its existential deposit.
@@ -179,23 +242,35 @@ impl<T: Config> Pallet<T> {
 				"pool account holds less than its cash"
 			);
 		}
-		// 4. cash + debt = pool_value + reserve + bad_debt (+ provisions the reserve cannot
-		// cover + gains still locked), exactly.
+		// 4. The pool's assets, summed from the loans, auctions and claims (checked above against
+		// the books), equal lenders' value plus the reserve, the claims in default, the
+		// provisions the reserve cannot cover and the gains still locked, exactly.
+		let assets = ledger
+			.cash
+			.checked_add(ledger.variable_debt())
+			.and_then(|a| a.checked_add(ledger.fixed_debt))
+			.and_then(|a| a.checked_add(totals.auction_debt))
+			.and_then(|a| a.checked_add(totals.bad_debt))
+			.ok_or("the pool's assets overflow")?;
+		let claims = ledger.reserve.max(ledger.provisions).saturating_add(ledger.locked_gain);
 		ensure!(
-			ledger.reserve.max(ledger.provisions).saturating_add(ledger.locked_gain)
-				<= ledger.cash.saturating_add(ledger.live_debt()),
+			claims <= ledger.cash.saturating_add(ledger.live_debt()),
 			"reserve, provisions and locked gains exceed the pool's assets"
 		);
 		ensure!(
-			ledger.cash + ledger.debt()
+			assets
 				== ledger.pool_value()
 					+ ledger.reserve
-					+ ledger.bad_debt
+					+ totals.bad_debt
 					+ ledger.uncovered_provisions()
 					+ ledger.locked_gain,
 			"cash + debt != pool_value + reserve + bad_debt + uncovered provisions + locked gain"
 		);
-		// 5. The borrow index starts at one and never falls.
+		ensure!(
+			ledger.locked_gain.is_zero() || ledger.gain_unlocks_at > ledger.last_accrual,
+			"a locked gain that should have unlocked"
+		);
+		// 5 (the part storage shows). The borrow index starts at one.
 		ensure!(ledger.borrow_index >= crate::math::Rate::one(), "borrow index below one");
 		Ok(())
 	}
@@ -214,28 +289,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn check_collections() -> Result<(), TryRuntimeError> {
-		let mut open: BTreeMap<(PoolId, T::CollectionId), u32> = BTreeMap::new();
-		for (loan_id, loan) in Loans::<T>::iter() {
-			*open.entry((loan_id.pool, loan.collection)).or_default() += 1;
-		}
 		let mut priced: BTreeMap<T::CollectionId, u32> = BTreeMap::new();
-		let listings = Pools::<T>::iter().flat_map(|(pool_id, pool)| {
-			pool.collections
-				.into_iter()
-				.map(move |(collection, entry)| (pool_id, collection, entry))
-		});
-		for (pool_id, collection, entry) in listings {
-			ensure!(
-				open.remove(&(pool_id, collection)).unwrap_or_default() == entry.open_loans,
-				"a collection's open-loan count is wrong"
-			);
-			ensure!(
-				entry.status == ListingStatus::Listed || entry.open_loans > 0,
-				"a removed collection with no open loan keeps its entry"
-			);
-			*priced.entry(collection).or_default() += 1;
+		for (_, pool) in Pools::<T>::iter() {
+			for (collection, entry) in pool.collections {
+				ensure!(
+					entry.status == ListingStatus::Listed || entry.open_loans > 0,
+					"a removed collection with no open loan keeps its entry"
+				);
+				*priced.entry(collection).or_default() += 1;
+			}
 		}
-		ensure!(open.is_empty(), "a loan's collection is not in its pool");
 		for (collection, count) in PricedCollections::<T>::iter() {
 			ensure!(
 				priced.remove(&collection) == Some(count),
@@ -246,7 +309,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Every entry of the schedule is an active loan's check or a running auction's end (so
+	/// 8. Every entry of the schedule is an active loan's check or a running auction's end (so
 	/// with the checks above, each has exactly one, and closed loans none). `NextWake` is at or
 	/// before the first entry.
 	fn check_schedule() -> Result<(), TryRuntimeError> {
@@ -270,6 +333,10 @@ impl<T: Config> Pallet<T> {
 			let wake = NextWake::<T>::get().ok_or("work is scheduled but the sweep never wakes")?;
 			ensure!(blocks(wake) <= first, "the sweep wakes after the first scheduled entry");
 		}
+		ensure!(
+			PendingHealthChecks::<T>::get().len() as u32 <= T::MaxPendingHealthChecks::get(),
+			"the health-check queue is over its bound"
+		);
 		Ok(())
 	}
 }

@@ -3,7 +3,7 @@
 use crate::{self as pallet_nft_lending, types::FloorPrice};
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, Hooks},
+	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64},
 	weights::Weight,
 	PalletId,
 };
@@ -178,7 +178,7 @@ impl crate::Config for Test {
 	type UtilizationWindow = ConstU32<600>;
 	/// A day.
 	type GainUnlockPeriod = ConstU32<14_400>;
-	type MaxPools = ConstU32<8>;
+	type MaxPools = ConstU32<64>;
 	type MaxCollectionsPerPool = ConstU32<4>;
 	type MaxLoansPerCollection = ConstU32<20_000>;
 	type MaxPendingHealthChecks = ConstU32<8>;
@@ -330,13 +330,92 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext
 }
 
-/// Move to block `n`, running the sweep in each block and checking every invariant after it.
+/// Move to block `n`, running the sweep in each block and checking every invariant after it:
+/// those storage shows (`try_state`), and those that need the state before the block
+/// ([`Snapshot`]: the sweep's weight, the index, the share price, total issuance).
 pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
-		NftLending::on_initialize(next);
+		sweep_and_check(next);
 		NftLending::do_try_state().expect("invariants hold after the sweep");
+	}
+}
+
+/// Run block `now`'s sweep and check invariants 5, 10 and 11 around it.
+pub fn sweep_and_check(now: u64) -> crate::sweep::SweepStats {
+	use crate::weights::WeightInfo;
+	let before = Snapshot::take();
+	let events_before = System::events().len();
+	let (charged, stats) = NftLending::sweep_with_stats(now);
+	// 10. Within the budget, and charged exactly the benchmarked weight of what it did.
+	assert!(charged.all_lte(SweepBudget::get()), "the sweep went over its budget: {charged:?}");
+	assert_eq!(
+		charged,
+		<() as WeightInfo>::sweep_base().saturating_add(stats.charged::<()>()),
+		"the sweep's weight is not the sum of the units it ran ({stats:?})"
+	);
+	before.check_after("the sweep", events_before);
+	stats
+}
+
+/// What the invariants that compare a step with the state before it need: every pool's borrow
+/// index, value and shares, and total issuance.
+pub struct Snapshot {
+	pools: BTreeMap<crate::PoolId, (crate::math::Rate, Balance, Balance)>,
+	issuance: Balance,
+}
+
+impl Snapshot {
+	/// The state now.
+	pub fn take() -> Self {
+		let pools = crate::Pools::<Test>::iter_keys()
+			.filter_map(|id| {
+				let pool = NftLending::pool_info(id)?;
+				let index = crate::Pools::<Test>::get(id)?.ledger.borrow_index;
+				Some((id, (index, pool.pool_value, pool.total_shares)))
+			})
+			.collect();
+		Self {
+			pools,
+			issuance: <Balances as frame_support::traits::fungible::Inspect<_>>::total_issuance(),
+		}
+	}
+
+	/// Invariants 5 and 11 after `what`, whose events start at `first_event`: no borrow index
+	/// fell; no share price fell unless the step booked a loss on that pool (`BadDebt`) or
+	/// provisioned one (`LossProvisioned`); total issuance is unchanged.
+	pub fn check_after(&self, what: &str, first_event: usize) {
+		let losses: Vec<crate::PoolId> = System::events()[first_event..]
+			.iter()
+			.filter_map(|record| match &record.event {
+				RuntimeEvent::NftLending(
+					crate::Event::BadDebt { loan, .. } | crate::Event::LossProvisioned { loan, .. },
+				) => Some(loan.pool),
+				_ => None,
+			})
+			.collect();
+		for (id, (index, value, shares)) in &self.pools {
+			let Some(pool) = NftLending::pool_info(*id) else {
+				panic!("{what}: pool {id} vanished")
+			};
+			let now_index = crate::Pools::<Test>::get(id).unwrap().ledger.borrow_index;
+			assert!(now_index >= *index, "{what}: pool {id}'s borrow index fell");
+			// price now >= price before, in integers: value' * shares >= value * shares'.
+			let fell = *shares > 0
+				&& pool.total_shares > 0
+				&& sp_core::U256::from(pool.pool_value) * sp_core::U256::from(*shares)
+					< sp_core::U256::from(*value) * sp_core::U256::from(pool.total_shares);
+			assert!(
+				!fell || losses.contains(id),
+				"{what}: pool {id}'s share price fell without a loss event \
+				 ({value}/{shares} -> {}/{})",
+				pool.pool_value,
+				pool.total_shares
+			);
+		}
+		let issuance = <Balances as frame_support::traits::fungible::Inspect<_>>::total_issuance();
+		assert_eq!(issuance, self.issuance, "{what} changed total issuance");
 	}
 }
 

@@ -129,6 +129,8 @@ impl<T: Config> Pallet<T> {
 		}
 		let elapsed = blocks(now - ledger.last_accrual);
 		let per_year = T::BlocksPerYear::get() as u64;
+		// Deposits of an earlier block are lendable now.
+		ledger.fresh_deposits = 0;
 
 		// What the pool held since the last accrual (this block's changes come after).
 		let window = T::UtilizationWindow::get() as u64;
@@ -206,6 +208,10 @@ impl<T: Config> Pallet<T> {
 			Preservation::Preserve,
 		)?;
 		pool.ledger.cash = pool.ledger.cash.checked_add(counted).ok_or(Error::<T>::Overflow)?;
+		// Lendable from the next block (the pool's first money has nothing to protect).
+		if !first_deposit {
+			pool.ledger.fresh_deposits = pool.ledger.fresh_deposits.saturating_add(counted);
+		}
 		pool.ledger.total_shares =
 			pool.ledger.total_shares.checked_add(minted).ok_or(Error::<T>::Overflow)?;
 		Shares::<T>::mutate(pool_id, lender, |s| *s = s.saturating_add(to_lender));
@@ -322,17 +328,13 @@ impl<T: Config> Pallet<T> {
 		to_reserve: Balance,
 	) {
 		let gain = ledger.pool_value().saturating_sub(value_before);
-		if gain.is_zero() {
+		let period = T::GainUnlockPeriod::get() as u64;
+		if gain.is_zero() || period.is_zero() {
 			return;
 		}
 		let now = frame_system::Pallet::<T>::block_number();
 		let remaining = blocks(ledger.gain_unlocks_at.saturating_sub(now));
-		let (locked, blocks_left) = gains::lock_gain(
-			ledger.locked_gain,
-			remaining,
-			gain,
-			T::GainUnlockPeriod::get() as u64,
-		);
+		let (locked, blocks_left) = gains::lock_gain(ledger.locked_gain, remaining, gain, period);
 		ledger.locked_gain = locked;
 		ledger.gain_unlocks_at = now.saturating_add(blocks_left.saturated_into());
 		Self::deposit_event(Event::GainLocked {
@@ -378,7 +380,7 @@ impl<T: Config> Pallet<T> {
 		pool: &PoolOf<T>,
 		amount: Balance,
 	) -> Result<Perbill, DispatchError> {
-		ensure!(amount <= pool.ledger.cash, Error::<T>::InsufficientLiquidity);
+		ensure!(amount <= pool.ledger.lendable_cash(), Error::<T>::InsufficientLiquidity);
 		let utilization =
 			pool.ledger.utilization_for_borrow(amount).ok_or(Error::<T>::InsufficientLiquidity)?;
 		ensure!(utilization <= pool.params.max_utilization, Error::<T>::UtilizationTooHigh);

@@ -49,11 +49,49 @@ use sp_runtime::{
 };
 
 /// What one block's sweep did.
-#[derive(Default)]
-pub(crate) struct SweepStats {
+#[derive(Default, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct SweepStats {
+	/// Auctions started.
 	pub liquidated: u32,
+	/// Auctions settled (or defaulted).
 	pub settled: u32,
+	/// Loans checked (liquidated ones included).
 	pub checked: u32,
+	/// Steps of price-fall walks (each charged `sweep_price_step`).
+	pub walked: u32,
+	/// Schedule entries taken (each charged `sweep_next`).
+	pub taken: u32,
+	/// Loan checks charged `sweep_check`.
+	pub charged_checks: u32,
+	/// Loan checks charged `sweep_liquidate`.
+	pub charged_liquidations: u32,
+	/// Settlements charged `sweep_settle`.
+	pub charged_settlements: u32,
+	/// Settlements charged `sweep_default`.
+	pub charged_defaults: u32,
+}
+
+impl SweepStats {
+	/// The weight these units are charged at (without the sweep's base).
+	pub fn charged<W: WeightInfo>(&self) -> Weight {
+		let times = |w: Weight, n: u32| w.saturating_mul(n as u64);
+		times(W::sweep_next(), self.taken)
+			.saturating_add(times(W::sweep_price_step(), self.walked))
+			.saturating_add(times(W::sweep_check(), self.charged_checks))
+			.saturating_add(times(W::sweep_liquidate(), self.charged_liquidations))
+			.saturating_add(times(W::sweep_settle(), self.charged_settlements))
+			.saturating_add(times(W::sweep_default(), self.charged_defaults))
+	}
+}
+
+/// What one step of a price-fall walk found.
+pub(crate) enum WalkStep<T: Config> {
+	/// No collection waits for a walk.
+	Done,
+	/// The collection being walked has no loans left: the cursor is cleared.
+	EndOfCollection,
+	/// The next pledged NFT of the collection, and its loan.
+	Loan { collection: T::CollectionId, item: T::ItemId, loan: LoanId },
 }
 
 /// Why a loan is being checked.
@@ -67,6 +105,11 @@ pub(crate) enum CheckKind {
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn sweep(now: BlockNumberFor<T>) -> Weight {
+		Self::sweep_with_stats(now).0
+	}
+
+	/// The sweep of block `now`: the weight it used and what it did.
+	pub fn sweep_with_stats(now: BlockNumberFor<T>) -> (Weight, SweepStats) {
 		let budget = T::SweepWeightBudget::get();
 		let mut meter = WeightMeter::with_limit(budget);
 		meter.consume(T::WeightInfo::sweep_base());
@@ -81,7 +124,8 @@ impl<T: Config> Pallet<T> {
 			budget
 		};
 		let mut schedule_left = Self::run_schedule(now, &mut meter, schedule_cap, &mut stats);
-		let price_checks_left = Self::check_marked_collections(now, &mut meter, &mut stats);
+		let price_checks_left =
+			price_checks_wait && Self::check_marked_collections(now, &mut meter, &mut stats);
 		if schedule_left && !price_checks_left {
 			// The price checks are done: the rest of the budget is the schedule's again.
 			schedule_left = Self::run_schedule(now, &mut meter, budget, &mut stats);
@@ -93,16 +137,27 @@ impl<T: Config> Pallet<T> {
 				checked: stats.checked,
 			});
 		}
-		meter.consumed()
+		(meter.consumed(), stats)
 	}
 
-	/// The worst single unit of sweep work: taking an entry and doing it.
+	/// A loan check, whatever it finds: filed again (`sweep_check`) or liquidated
+	/// (`sweep_liquidate`). Reserved before the loan is read.
+	pub(crate) fn check_unit() -> Weight {
+		T::WeightInfo::sweep_check().max(T::WeightInfo::sweep_liquidate())
+	}
+
+	/// Settling an ended auction, with a winner (`sweep_settle`) or without (`sweep_default`).
+	pub(crate) fn settle_unit() -> Weight {
+		T::WeightInfo::sweep_settle().max(T::WeightInfo::sweep_default())
+	}
+
+	/// The worst single unit of sweep work: taking a schedule entry and doing it, or one step of
+	/// a price-fall walk and the check it leads to.
 	pub(crate) fn worst_sweep_unit() -> Weight {
-		T::WeightInfo::sweep_next().saturating_add(
-			T::WeightInfo::sweep_check()
-				.max(T::WeightInfo::sweep_liquidate())
-				.max(T::WeightInfo::sweep_settle()),
-		)
+		let scheduled =
+			T::WeightInfo::sweep_next().saturating_add(Self::check_unit().max(Self::settle_unit()));
+		let walked = T::WeightInfo::sweep_price_step().saturating_add(Self::check_unit());
+		scheduled.max(walked)
 	}
 
 	/// The budget is at most 10% of a block and always fits the base plus one unit of work, so
@@ -117,6 +172,20 @@ impl<T: Config> Pallet<T> {
 		assert!(
 			T::WeightInfo::sweep_base().saturating_add(Self::worst_sweep_unit()).all_lte(budget),
 			"SweepWeightBudget must fit the sweep's base weight plus one unit of work"
+		);
+		// While price-fall checks wait, each side of the split still makes progress every block.
+		let reserved = T::PriceCheckShare::get() * budget;
+		let scheduled =
+			T::WeightInfo::sweep_next().saturating_add(Self::check_unit().max(Self::settle_unit()));
+		assert!(
+			T::WeightInfo::sweep_base()
+				.saturating_add(scheduled)
+				.all_lte(budget.saturating_sub(reserved)),
+			"the schedule's share of the budget must fit the base plus one scheduled unit"
+		);
+		assert!(
+			T::WeightInfo::sweep_price_step().saturating_add(Self::check_unit()).all_lte(reserved),
+			"PriceCheckShare of the budget must fit one step of a price-fall walk and its check"
 		);
 		assert!(T::MaxRecheckInterval::get() > 0, "MaxRecheckInterval must be at least one block");
 	}
@@ -158,6 +227,7 @@ impl<T: Config> Pallet<T> {
 				return true;
 			}
 			meter.consume(T::WeightInfo::sweep_next());
+			stats.taken += 1;
 			let Some(key) = Schedule::<T>::iter_keys().next() else {
 				NextWake::<T>::kill();
 				return false;
@@ -167,10 +237,8 @@ impl<T: Config> Pallet<T> {
 				return false;
 			}
 			let unit = match key.task {
-				SweepTask::SettleAuction => T::WeightInfo::sweep_settle(),
-				SweepTask::CheckLoan => {
-					T::WeightInfo::sweep_check().max(T::WeightInfo::sweep_liquidate())
-				}
+				SweepTask::SettleAuction => Self::settle_unit(),
+				SweepTask::CheckLoan => Self::check_unit(),
 			};
 			if !within_cap(meter, unit) {
 				return true;
@@ -191,12 +259,20 @@ impl<T: Config> Pallet<T> {
 		meter: &mut WeightMeter,
 		stats: &mut SweepStats,
 	) {
-		meter.consume(T::WeightInfo::sweep_settle());
 		let Some(running) = Auctions::<T>::get(loan) else {
 			// Not expected (an auction's entry leaves with it); drop the stray entry.
+			meter.consume(T::WeightInfo::sweep_default());
+			stats.charged_defaults += 1;
 			Self::remove_stray_entries(loan);
 			return;
 		};
+		if running.best_bid.is_some() {
+			meter.consume(T::WeightInfo::sweep_settle());
+			stats.charged_settlements += 1;
+		} else {
+			meter.consume(T::WeightInfo::sweep_default());
+			stats.charged_defaults += 1;
+		}
 		Self::unschedule(running.settle_at, SweepTask::SettleAuction, loan);
 		if Self::run_step(loan, || Self::settle_auction(loan, running.clone()).map(|_| true)) {
 			stats.settled += 1;
@@ -225,6 +301,7 @@ impl<T: Config> Pallet<T> {
 		let pool = loan.as_ref().and_then(|_| Self::pool_now(loan_id.pool));
 		let (Some(mut loan), Some(pool)) = (loan, pool) else {
 			meter.consume(T::WeightInfo::sweep_check());
+			stats.charged_checks += 1;
 			if kind == CheckKind::Scheduled {
 				Self::remove_stray_entries(loan_id);
 			}
@@ -240,6 +317,7 @@ impl<T: Config> Pallet<T> {
 		};
 		if let Some(reason) = reason {
 			meter.consume(T::WeightInfo::sweep_liquidate());
+			stats.charged_liquidations += 1;
 			if Self::run_step(loan_id, || Self::start_auction(loan_id, reason)) {
 				stats.liquidated += 1;
 			} else {
@@ -250,6 +328,7 @@ impl<T: Config> Pallet<T> {
 			return true;
 		}
 		meter.consume(T::WeightInfo::sweep_check());
+		stats.charged_checks += 1;
 		let next = Self::next_check_at(&loan, &value, &pool, now);
 		if kind == CheckKind::Scheduled || next < loan.next_check {
 			Self::reschedule_check(loan_id, &mut loan, next);
@@ -322,51 +401,69 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Walk the loans of collections whose price changed, a loan at a time from a cursor.
-	fn check_marked_collections(
+	/// Walk the loans of collections whose price fell, a loan at a time from a cursor. Every step
+	/// is charged `sweep_price_step` (taking the next collection off the queue, moving the cursor,
+	/// reading the next pledge), the empty step that ends a collection included, plus the check it
+	/// leads to. Returns `true` when the budget ran out with loans still to walk.
+	pub(crate) fn check_marked_collections(
 		now: BlockNumberFor<T>,
 		meter: &mut WeightMeter,
 		stats: &mut SweepStats,
 	) -> bool {
-		let unit = T::WeightInfo::sweep_check().max(T::WeightInfo::sweep_liquidate());
+		let step = T::WeightInfo::sweep_price_step();
+		let unit = step.saturating_add(Self::check_unit());
 		loop {
 			if !meter.can_consume(unit) {
 				return HealthCheckCursor::<T>::exists()
 					|| !PendingHealthChecks::<T>::get().is_empty();
 			}
-			let (collection, last) = match HealthCheckCursor::<T>::get() {
-				Some(cursor) => cursor,
-				None => {
-					let mut pending = PendingHealthChecks::<T>::get();
-					if pending.is_empty() {
-						return false;
-					}
-					let next = pending.remove(0);
-					PendingHealthChecks::<T>::put(pending);
-					(next, None)
-				}
+			meter.consume(step);
+			stats.walked += 1;
+			let (collection, item, loan) = match Self::price_walk_step() {
+				WalkStep::Done => return false,
+				WalkStep::EndOfCollection => continue,
+				WalkStep::Loan { collection, item, loan } => (collection, item, loan),
 			};
-			// A collection's pledged NFTs, in key order from the cursor. Loans already in
-			// auction or defaulted are among them; `check_health` skips those.
-			let next = match last {
-				None => LoanOfNft::<T>::iter_prefix(collection).next(),
-				Some(last) => LoanOfNft::<T>::iter_prefix_from(
-					collection,
-					LoanOfNft::<T>::hashed_key_for(collection, last),
-				)
-				.next(),
-			};
-			let Some((item, loan)) = next else {
-				HealthCheckCursor::<T>::kill();
-				continue;
-			};
-			HealthCheckCursor::<T>::put((collection, Some(item)));
 			if !Self::check_health(loan, now, CheckKind::PriceChange, meter, stats) {
 				// An entry naming no loan is not expected (closing a loan removes it): drop it
 				// so the NFT is not held pledged.
 				LoanOfNft::<T>::remove(collection, item);
 			}
 		}
+	}
+
+	/// One step of a price-fall walk (priced by `sweep_price_step`): the next pledge of the
+	/// collection being walked, with the cursor moved onto it, taking the next collection off
+	/// the queue when none is being walked.
+	pub(crate) fn price_walk_step() -> WalkStep<T> {
+		let (collection, last) = match HealthCheckCursor::<T>::get() {
+			Some(cursor) => cursor,
+			None => {
+				let mut pending = PendingHealthChecks::<T>::get();
+				if pending.is_empty() {
+					return WalkStep::Done;
+				}
+				let next = pending.remove(0);
+				PendingHealthChecks::<T>::put(pending);
+				(next, None)
+			}
+		};
+		// A collection's pledged NFTs, in key order from the cursor. Loans already in auction or
+		// defaulted are among them; `check_health` skips those.
+		let next = match last {
+			None => LoanOfNft::<T>::iter_prefix(collection).next(),
+			Some(last) => LoanOfNft::<T>::iter_prefix_from(
+				collection,
+				LoanOfNft::<T>::hashed_key_for(collection, last),
+			)
+			.next(),
+		};
+		let Some((item, loan)) = next else {
+			HealthCheckCursor::<T>::kill();
+			return WalkStep::EndOfCollection;
+		};
+		HealthCheckCursor::<T>::put((collection, Some(item)));
+		WalkStep::Loan { collection, item, loan }
 	}
 
 	/// The oracle's hook: `collection`'s health price fell, so check its loans' health soon. (A

@@ -233,6 +233,10 @@ pub struct PoolLedger<BlockNumber> {
 	pub average_debt: Balance,
 	/// Cash averaged over `UtilizationWindow`.
 	pub average_cash: Balance,
+	/// What lenders deposited in block `last_accrual`: not lent, and not counted in a borrow's
+	/// or an extension's utilization, before the next block (SPEC A5: a deposit withdrawn in the
+	/// same batch moves neither the borrow stop nor a locked rate).
+	pub fresh_deposits: Balance,
 	/// Block up to which interest has been accrued (and the averages and unlocking moved).
 	pub last_accrual: BlockNumber,
 }
@@ -662,12 +666,21 @@ impl<BlockNumber> PoolLedger<BlockNumber> {
 		crate::math::rates::utilization(self.live_debt(), self.cash)
 	}
 
+	/// Cash a borrow may take this block: all of it but this block's deposits.
+	pub fn lendable_cash(&self) -> Balance {
+		self.cash.saturating_sub(self.fresh_deposits)
+	}
+
 	/// The utilization a borrow of `amount` is measured at (the borrow stop and a fixed loan's
-	/// rate): the higher of the utilization right after it and the utilization the averages
-	/// over `UtilizationWindow` would have with it. `None` when the pool lacks the cash.
+	/// rate): the higher of the utilization right after it, without this block's deposits, and
+	/// the utilization the averages over `UtilizationWindow` would have with it. `None` when the
+	/// pool lacks the lendable cash.
 	pub fn utilization_for_borrow(&self, amount: Balance) -> Option<Perbill> {
-		let after =
-			crate::math::rates::utilization_after_borrow(self.live_debt(), self.cash, amount)?;
+		let after = crate::math::rates::utilization_after_borrow(
+			self.live_debt(),
+			self.lendable_cash(),
+			amount,
+		)?;
 		let averaged = crate::math::rates::averaged_utilization_with(
 			self.average_debt,
 			self.average_cash,
@@ -680,7 +693,8 @@ impl<BlockNumber> PoolLedger<BlockNumber> {
 	/// `UtilizationWindow`: the higher of the two (what `extend` prices a new term at, with the
 	/// loan still in the pool).
 	pub fn utilization_now_or_averaged(&self) -> Perbill {
-		self.utilization().max(crate::math::rates::averaged_utilization_with(
+		let now = crate::math::rates::utilization(self.live_debt(), self.lendable_cash());
+		now.max(crate::math::rates::averaged_utilization_with(
 			self.average_debt,
 			self.average_cash,
 			0,

@@ -318,16 +318,17 @@ impl<T: Config> Pallet<T> {
 		let collection_debt = interest::debt_from_scaled(listing.scaled_debt, ledger.borrow_index)
 			.unwrap_or(Balance::MAX)
 			.saturating_add(listing.fixed_principal);
-		// Room under the maximum utilization, right after the borrow and on the window's
-		// average with it (a borrow is measured at the higher of the two).
+		// Room under the maximum utilization, right after the borrow (without this block's
+		// deposits) and on the window's average with it (a borrow is measured at the higher of
+		// the two).
 		let room = |debt: Balance, cash: Balance| {
 			pool.params.max_utilization.mul_floor(debt.saturating_add(cash)).saturating_sub(debt)
 		};
 		let most = valuation::max_debt(value, listing.params.ltv);
 		let amount = most
 			.min(listing.params.debt_ceiling.saturating_sub(collection_debt))
-			.min(ledger.cash)
-			.min(room(ledger.live_debt(), ledger.cash))
+			.min(ledger.lendable_cash())
+			.min(room(ledger.live_debt(), ledger.lendable_cash()))
 			.min(room(ledger.average_debt, ledger.average_cash));
 		let least = T::MinLoanAmount::get().max(T::MinLoanShare::get().mul_ceil(most));
 		if amount < least || amount.is_zero() {

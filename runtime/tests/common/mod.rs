@@ -13,14 +13,9 @@ pub fn preset_patch(name: &str) -> Value {
 	serde_json::from_slice(&bytes).expect("presets are JSON")
 }
 
-/// The full genesis config of preset `name`: the patch applied on the default config, as the
-/// node does for a chain spec.
+/// The full genesis config of preset `name`, as the node builds it.
 pub fn genesis_config(name: &str) -> RuntimeGenesisConfig {
-	let mut config =
-		serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config is JSON");
-	merge(&mut config, preset_patch(name));
-	serde_json::from_value(config)
-		.unwrap_or_else(|e| panic!("preset {name} is a valid genesis config: {e}"))
+	genesis_config_presets::genesis_config(name).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// State right after genesis of preset `name`, with block 0's events cleared.
@@ -36,18 +31,6 @@ pub fn new_test_ext(name: &str) -> sp_io::TestExternalities {
 /// The names of all presets.
 pub fn preset_names() -> Vec<String> {
 	genesis_config_presets::preset_names()
-}
-
-/// Applies a JSON patch: objects merge key by key, anything else replaces.
-fn merge(base: &mut Value, patch: Value) {
-	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(Value::Null), value);
-			}
-		}
-		(base, patch) => *base = patch,
-	}
 }
 
 /// Runs blocks up to `n` as the executive does: every pallet's `on_initialize`, the timestamp

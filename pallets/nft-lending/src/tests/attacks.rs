@@ -120,6 +120,143 @@ fn attack_a6_extend_in_a_nearly_empty_pool() {
 	});
 }
 
+/// A fixed pool that sat at 50% for two hours (debt 5,000 of 10,000), then a lender took 3,500
+/// out: 76.9% now, the window's average still about 50%. Bob holds a kitty that could borrow
+/// 1,200; Alice's punk loan runs 7 days. Returns (pool, Alice's loan).
+fn pool_just_drained() -> (PoolId, LoanId) {
+	let pool = fixed_pool(&[PUNKS, KITTIES], 10_000 * UNIT);
+	nft(PUNKS, 0, &alice());
+	nft(KITTIES, 1, &bob());
+	set_price(PUNKS, 30_000 * UNIT, 30_000 * UNIT);
+	set_price(KITTIES, 3_000 * UNIT, 3_000 * UNIT);
+	let loan = borrow(&alice(), pool, PUNKS, 0, 5_000 * UNIT, Some(7 * DAY));
+	run_to_block(2 * HOUR);
+	let shares = Shares::<Test>::get(pool, eve());
+	assert_ok!(NftLending::withdraw(RuntimeOrigin::signed(eve()), pool, shares * 35 / 100));
+	(pool, loan)
+}
+
+#[test]
+fn attack_a5_a_batch_right_after_a_withdrawal_cannot_borrow_past_the_stop() {
+	new_test_ext().execute_with(|| {
+		let (pool, _) = pool_just_drained();
+		// Honestly, a 1,000 borrow is refused: 92% utilization.
+		let honest = dry_run(|| {
+			NftLending::borrow(
+				RuntimeOrigin::signed(bob()),
+				pool,
+				KITTIES,
+				1,
+				1_000 * UNIT,
+				Some(90 * DAY),
+			)
+		});
+		assert_eq!(honest, Err(Error::<Test>::UtilizationTooHigh.into()));
+		let result = attack_batch(pool, 1_000 * UNIT);
+		println!(
+			"A5 batch borrow of 1,000 right after a withdrawal: {:?}; pool utilization after {:?}",
+			result,
+			info(pool).utilization
+		);
+		assert_eq!(result, Err(Error::<Test>::UtilizationTooHigh.into()));
+		check();
+	});
+}
+
+#[test]
+fn attack_a5_a_batch_right_after_a_withdrawal_locks_the_rate_a_borrow_alone_gets() {
+	new_test_ext().execute_with(|| {
+		let (pool, _) = pool_just_drained();
+		let honest_apr = dry_run(|| {
+			let loan = borrow(&bob(), pool, KITTIES, 1, 400 * UNIT, Some(90 * DAY));
+			apr_of(loan)
+		});
+		let result = attack_batch(pool, 400 * UNIT);
+		let attacked = if result.is_ok() { apr_of(LoanId::new(pool, 1)) } else { 0.0 };
+		println!(
+			"A5 batch borrow of 400 right after a withdrawal: {result:?}; honest APR \
+			 {honest_apr:.2}%, batch APR {attacked:.2}%"
+		);
+		assert_ok!(result);
+		assert_eq!(attacked, honest_apr);
+		check();
+	});
+}
+
+#[test]
+fn attack_a6_deposit_extend_withdraw_right_after_a_withdrawal() {
+	new_test_ext().execute_with(|| {
+		let (pool, loan) = pool_just_drained();
+		let honest_apr = dry_run(|| {
+			assert_ok!(NftLending::extend(RuntimeOrigin::signed(alice()), loan));
+			apr_of(loan)
+		});
+		assert_ok!(batch_all(|| {
+			NftLending::deposit(RuntimeOrigin::signed(alice()), pool, 90_000 * UNIT)?;
+			NftLending::extend(RuntimeOrigin::signed(alice()), loan)?;
+			let shares = Shares::<Test>::get(pool, alice());
+			NftLending::withdraw(RuntimeOrigin::signed(alice()), pool, shares)
+		}));
+		let attacked = apr_of(loan);
+		println!(
+			"A6 extend right after a withdrawal: alone {honest_apr:.2}%, inside a deposit and \
+			 withdrawal {attacked:.2}%"
+		);
+		assert_eq!(attacked, honest_apr);
+		check();
+	});
+}
+
+#[test]
+fn attack_a5_repay_borrow_reborrow_in_one_batch() {
+	new_test_ext().execute_with(|| {
+		// Bob's punk loan of 8,500 holds the pool at 85%; in one batch he repays it, borrows on
+		// his kitty at what would be 4% utilization, and borrows on the punk again. The averages
+		// still count the repaid loan, so the last borrow finds the pool full.
+		let pool = fixed_pool(&[PUNKS, KITTIES], 10_000 * UNIT);
+		nft(PUNKS, 0, &bob());
+		nft(KITTIES, 1, &bob());
+		set_price(PUNKS, 30_000 * UNIT, 30_000 * UNIT);
+		set_price(KITTIES, 3_000 * UNIT, 3_000 * UNIT);
+		let first = borrow(&bob(), pool, PUNKS, 0, 8_500 * UNIT, Some(7 * DAY));
+		run_to_block(2 * HOUR);
+		set_price(PUNKS, 30_000 * UNIT, 30_000 * UNIT);
+		set_price(KITTIES, 3_000 * UNIT, 3_000 * UNIT);
+		let honest_apr = dry_run(|| {
+			let loan = borrow(&bob(), pool, KITTIES, 1, 400 * UNIT, Some(90 * DAY));
+			apr_of(loan)
+		});
+		let debt = NftLending::loan_info(first).unwrap().debt;
+		let kitty_loan = LoanId::new(pool, 1);
+		let result = batch_all(|| {
+			NftLending::repay(RuntimeOrigin::signed(bob()), first, debt)?;
+			NftLending::borrow(
+				RuntimeOrigin::signed(bob()),
+				pool,
+				KITTIES,
+				1,
+				400 * UNIT,
+				Some(90 * DAY),
+			)?;
+			NftLending::borrow(
+				RuntimeOrigin::signed(bob()),
+				pool,
+				PUNKS,
+				0,
+				8_500 * UNIT,
+				Some(7 * DAY),
+			)
+		});
+		let attacked = if result.is_ok() { apr_of(kitty_loan) } else { 0.0 };
+		println!(
+			"A5 repay 8,500, borrow 400, borrow 8,500 again in one batch: {result:?}; honest \
+			 APR {honest_apr:.2}%, batch APR {attacked:.2}%"
+		);
+		assert!(result.is_err() || attacked == honest_apr, "{attacked} < {honest_apr}");
+		check();
+	});
+}
+
 /// A loan of 400 on a punk that crashed to 300 went through an auction with no bid: its NFT is
 /// for sale. Returns (pool, loan).
 fn defaulted_loan(pool: PoolId) -> LoanId {

@@ -6,6 +6,7 @@ mod auctions;
 mod borrowing;
 mod collections;
 mod crash;
+mod fuzz;
 mod interest;
 mod lender_shares;
 mod math_properties;

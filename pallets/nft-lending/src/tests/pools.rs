@@ -192,7 +192,7 @@ fn the_reserve_keeps_back_provisioned_losses_but_not_losses_it_already_covered()
 #[test]
 fn pool_count_is_bounded() {
 	new_test_ext().execute_with(|| {
-		for _ in 0..8 {
+		for _ in 0..64 {
 			assert_ok!(NftLending::create_pool(RuntimeOrigin::root(), variable_params()));
 		}
 		assert_noop!(

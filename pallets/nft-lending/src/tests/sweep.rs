@@ -384,3 +384,38 @@ fn the_budget_fits_in_ten_percent_of_a_block() {
 		NftLending::integrity_test();
 	});
 }
+
+/// The weight the sweep charges in its worst state, against what the benchmarks measured for
+/// that very sweep (`sweep_full`, from the same weight file): never below it, and at most 10%
+/// above. Every step the sweep takes is charged at its unit's benchmarked worst case, so an
+/// uncharged step, or a unit benchmarked short of its worst case, shows here.
+#[cfg(feature = "runtime-benchmarks")]
+#[test]
+fn the_sweep_charges_at_least_what_its_worst_state_costs_and_at_most_ten_percent_more() {
+	new_test_ext().execute_with(|| {
+		let now = crate::benchmarking::worst_sweep_state::<Test>();
+		let (charged, stats) = NftLending::sweep_with_stats(now);
+		let units = crate::benchmarking::FULL_SWEEP_UNITS;
+		assert_eq!((stats.liquidated, stats.settled, stats.checked), (2 * units, 2 * units, 3 * units));
+		let measured = <() as WeightInfo>::sweep_full();
+		let ratio = charged.ref_time() as f64 / measured.ref_time() as f64;
+		println!("worst-state sweep: charged {charged:?}, measured {measured:?}, ratio {ratio:.3}, {stats:?}");
+		assert!(ratio >= 1.0, "the sweep charged less than its work costs: {ratio}");
+		assert!(ratio <= 1.1, "the sweep charged more than 10% over its work: {ratio}");
+		check();
+	});
+}
+
+#[test]
+fn every_step_of_a_price_fall_walk_is_charged_even_the_empty_ones() {
+	new_test_ext().execute_with(|| {
+		// A collection queued with no loans: one step finds it empty, one finds the queue empty.
+		ensure_collection(KITTIES);
+		NftLending::queue_health_check(KITTIES);
+		let (charged, stats) = NftLending::sweep_with_stats(2);
+		assert_eq!(stats.walked, 2);
+		let expected = <() as WeightInfo>::sweep_base()
+			.saturating_add(<() as WeightInfo>::sweep_price_step().saturating_mul(2));
+		assert_eq!(charged, expected);
+	});
+}
