@@ -13,11 +13,11 @@ export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
 
 # The pallets' and the runtime's tests, in one build with the features `try-runtime` and
 # `runtime-benchmarks` (each would recompile FRAME on its own). test.sh and fuzz.sh run the same
-# command, so they share compiled crates. Append
+# command, so they share compiled crates (crash-replay.sh builds its binary with it too). Append
 # `-- <filter>` to choose tests.
 PALLET_TESTS=(env SKIP_WASM_BUILD=1 cargo test --release
 	-p pallet-nft-lending -p pallet-floor-price-oracle -p pallet-nft-lending-runtime-api
-	-p nft-lending-runtime
+	-p nft-lending-runtime -p crash-replay
 	--features nft-lending-runtime/try-runtime,nft-lending-runtime/runtime-benchmarks
 	--features pallet-nft-lending/try-runtime,pallet-nft-lending/runtime-benchmarks
 	--features pallet-floor-price-oracle/try-runtime,pallet-floor-price-oracle/runtime-benchmarks)
