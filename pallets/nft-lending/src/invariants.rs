@@ -309,9 +309,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// 8. Every entry of the schedule is an active loan's check or a running auction's end (so
-	/// with the checks above, each has exactly one, and closed loans none). `NextWake` is at or
-	/// before the first entry.
+	/// Invariant 8: every entry of the schedule is an active loan's check or a running auction's
+	/// end (so with the checks above, each has exactly one, and closed loans none). `NextWake` is
+	/// at or before the first entry.
 	fn check_schedule() -> Result<(), TryRuntimeError> {
 		let mut first = None;
 		let mut entries = 0usize;

@@ -27,12 +27,15 @@ fn register_font() -> Result<(), String> {
 		.clone()
 }
 
-/// One panel: `series` (name, colour, value of each hour) over the hours.
+/// A line of a panel: its name, its colour, its value at each hour.
+type Series<'a> = (&'a str, RGBColor, &'a dyn Fn(&Hour) -> f64);
+
+/// One panel: `series` over the hours.
 fn panel(
 	area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
 	title: &str,
 	hours: &[Hour],
-	series: &[(&str, RGBColor, &dyn Fn(&Hour) -> f64)],
+	series: &[Series],
 ) -> Result<(), String> {
 	let err = |e: DrawingAreaErrorKind<_>| format!("drawing the chart: {e:?}");
 	let last = hours.last().map(|h| h.hour).unwrap_or(1).max(1) as f64;

@@ -415,24 +415,24 @@ impl Replay {
 	fn run_until(&mut self, until: BlockNumber) -> Result<(), String> {
 		while self.block < until {
 			self.next_block()?;
-			if (self.block - self.start) % self.config.feed_every == 0 {
+			if (self.block - self.start).is_multiple_of(self.config.feed_every) {
 				self.feed()?;
 			}
 			let elapsed = self.block - self.start;
 			let floor = self.floor();
-			if elapsed % AUCTION_TICK == 0 {
+			if elapsed.is_multiple_of(AUCTION_TICK) {
 				self.agents.bid_and_buy(&mut self.stats, floor);
 			}
-			if elapsed % HOURS == 0 {
+			if elapsed.is_multiple_of(HOURS) {
 				self.agents.act_hourly(&mut self.stats, &self.loans, self.block);
 				self.stats.watch(&self.loans, WATCH_HEALTH);
 			}
 			self.stats.look(self.block);
 			self.read_events();
-			if elapsed % HOURS == 0 {
+			if elapsed.is_multiple_of(HOURS) {
 				self.record_hour();
 				let hour = elapsed / HOURS;
-				if hour % self.config.check_every_hours == 0 {
+				if hour.is_multiple_of(self.config.check_every_hours) {
 					AllPalletsWithSystem::try_state(self.block, TryStateSelect::All).map_err(
 						|e| format!("an invariant broke at block {}: {e:?}", self.block),
 					)?;
