@@ -14,7 +14,10 @@
 #[allow(unused_imports)]
 use crate::traits::FloorPriceProvider as _;
 use crate::{blocks, math::interest, pallet::*, types::*};
-use alloc::{collections::btree_map::BTreeMap, vec::Vec};
+use alloc::{
+	collections::btree_map::{self, BTreeMap},
+	vec::Vec,
+};
 #[allow(unused_imports)]
 use frame_support::traits::Get as _;
 use frame_support::{
@@ -50,10 +53,19 @@ impl<T: Config> Pallet<T> {
 	/// Check every invariant of SPEC section 10 that storage can show.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut totals: BTreeMap<PoolId, LoanTotals> = BTreeMap::new();
+		// Each pool as it stands now (interest accrued), as the loans' debts are measured:
+		// accrued once per pool, not once per loan (the state does not change during the check).
+		let mut pools_now: BTreeMap<PoolId, PoolOf<T>> = BTreeMap::new();
 		for (loan_id, loan) in Loans::<T>::iter() {
 			let pool_totals = totals.entry(loan_id.pool).or_default();
 			pool_totals.highest_index = pool_totals.highest_index.max(Some(loan_id.index));
-			Self::check_loan(loan_id, &loan, pool_totals)?;
+			let pool = match pools_now.entry(loan_id.pool) {
+				btree_map::Entry::Occupied(entry) => entry.into_mut(),
+				btree_map::Entry::Vacant(entry) => {
+					entry.insert(Self::pool_now(loan_id.pool).ok_or("loan of a missing pool")?)
+				}
+			};
+			Self::check_loan(loan_id, &loan, pool, pool_totals)?;
 		}
 		// 7. Each open loan is in the index (checked above), and the index holds nothing else:
 		// the call that closes a loan releases its pledge, so no NFT stays locked for nothing.
@@ -86,6 +98,7 @@ impl<T: Config> Pallet<T> {
 	fn check_loan(
 		loan_id: LoanId,
 		loan: &LoanOf<T>,
+		pool: &PoolOf<T>,
 		totals: &mut LoanTotals,
 	) -> Result<(), TryRuntimeError> {
 		use codec::Encode;
@@ -113,8 +126,6 @@ impl<T: Config> Pallet<T> {
 			Auctions::<T>::contains_key(loan_id) == (loan.state == LoanState::InAuction),
 			"a loan in auction has exactly one auction"
 		);
-		// The pool as it stands now (interest accrued), as the loans' debts are measured.
-		let pool = Self::pool_now(loan_id.pool).ok_or("loan of a missing pool")?;
 		if loan.state == LoanState::Active {
 			totals.active_loans += 1;
 			// 8. Scheduled for its next check, no later than it becomes overdue.

@@ -17,7 +17,10 @@
 //!   pool's cash cannot pay is asked for again every hour. A request paid in full at once counts
 //!   as "paid at once".
 
-use crate::{params, report::Stats};
+use crate::{
+	params,
+	report::{Book, Stats},
+};
 use nft_lending_runtime::{AccountId, Balance, BlockNumber, NftLending, RuntimeOrigin, DAYS};
 use pallet_nft_lending::{views::LoanStatus, LoanId, PoolId, Shares};
 use rand::{Rng, SeedableRng};
@@ -147,13 +150,10 @@ impl Agents {
 		}
 	}
 
-	/// Borrowers and lenders, every hour.
-	pub fn act_hourly(&mut self, stats: &mut Stats, loans: &[LoanId], now: BlockNumber) {
-		for loan in loans {
-			let Some(info) = NftLending::loan_info(*loan) else { continue };
-			if info.status != LoanStatus::Active {
-				continue;
-			}
+	/// Borrowers (on the active loans of `book`, as read at the hour's start) and lenders,
+	/// every hour.
+	pub fn act_hourly(&mut self, stats: &mut Stats, book: &Book, now: BlockNumber) {
+		for (loan, info) in book {
 			let origin = || RuntimeOrigin::signed(info.borrower.clone());
 			if let Some(due) = info.due {
 				if due.saturating_sub(now) <= DAYS && self.due_decided.insert(*loan) {

@@ -28,7 +28,8 @@ struct Cli {
 	#[arg(long, default_value_t = 2022)]
 	seed: u64,
 	/// The feeders report every this many blocks (1: every block, as on chain). Larger is
-	/// faster; the price then moves in steps.
+	/// faster (the stepped mode): the price then moves in steps, and the sweep walks the
+	/// collection's loans once per step. Below the oracle's MaxPriceAge (600).
 	#[arg(long, default_value_t = 1)]
 	feed_every: u32,
 	/// Hours between two checks of every invariant.
@@ -52,6 +53,13 @@ fn run(cli: Cli) -> Result<(), String> {
 	};
 	if cli.loans == 0 || cli.feed_every == 0 || cli.check_every == 0 {
 		return Err("--loans, --feed-every and --check-every must be at least 1".into());
+	}
+	// A price older than the oracle's MaxPriceAge is stale: loans could not be valued.
+	let max_age = nft_lending_runtime::configs::MaxPriceAge::get();
+	if cli.feed_every >= max_age {
+		return Err(format!(
+			"--feed-every must be below the oracle's MaxPriceAge ({max_age} blocks): older prices are stale"
+		));
 	}
 	let config = replay::Config {
 		prices,

@@ -6,7 +6,10 @@ use crate::{
 	replay::{Config, FIXED_POOL, VARIABLE_POOL},
 };
 use nft_lending_runtime::{Balance, BlockNumber, NftLending, Runtime, UNIT};
-use pallet_nft_lending::{Event, LoanId, LoanState, Loans, PoolId};
+use pallet_nft_lending::{
+	views::{LoanInfoOf, LoanStatus},
+	Event, LoanId, LoanState, Loans, PoolId,
+};
 use serde::{Deserialize, Serialize};
 use sp_runtime::FixedPointNumber;
 use std::collections::BTreeMap;
@@ -108,6 +111,9 @@ pub struct Summary {
 	pub loans: u32,
 	pub blocks: u32,
 	pub hours: u32,
+	/// The feeders reported every this many blocks: 1 as on chain; more is the stepped mode,
+	/// where the price moves in steps and the sweep walks once per step.
+	pub feed_every_blocks: u32,
 	/// Loans whose auction started: by health factor, or overdue fixed loans.
 	pub loans_liquidated: u32,
 	pub liquidated_overdue: u32,
@@ -177,6 +183,22 @@ pub struct Stats {
 	pools: [PoolFigures; 2],
 }
 
+/// The book's active loans and their figures, read once an hour for the borrowers and the
+/// watch list (one `loan_info` per loan: each accrues its pool and reads the oracle).
+pub type Book = Vec<(LoanId, LoanInfoOf<Runtime>)>;
+
+/// The active loans among `loans`, with their figures now.
+pub fn active_book(loans: &[LoanId]) -> Book {
+	loans
+		.iter()
+		.filter_map(|id| {
+			NftLending::loan_info(*id)
+				.filter(|info| info.status == LoanStatus::Active)
+				.map(|info| (*id, info))
+		})
+		.collect()
+}
+
 impl Stats {
 	/// The state the replay starts from.
 	pub fn start(&mut self, _loans: &[LoanId]) {
@@ -190,23 +212,20 @@ impl Stats {
 		}
 	}
 
-	/// Hourly: the loans to look at every block until the next hour.
-	pub fn watch(&mut self, loans: &[LoanId], below: f64) {
-		self.watched = loans
+	/// Hourly: the loans of `book` to look at every block until the next hour (those below
+	/// `below` and not seen unhealthy yet).
+	pub fn watch(&mut self, book: &Book, below: f64) {
+		let below = pallet_nft_lending::math::Rate::saturating_from_rational(
+			(below * 1000.0) as u128,
+			1000,
+		);
+		self.watched = book
 			.iter()
-			.filter(|id| !self.first_unhealthy.contains_key(id))
-			.filter(|id| {
-				NftLending::loan_info(**id).is_some_and(|info| {
-					info.status == pallet_nft_lending::views::LoanStatus::Active
-						&& info.health_factor.is_some_and(|h| {
-							h < pallet_nft_lending::math::Rate::saturating_from_rational(
-								(below * 1000.0) as u128,
-								1000,
-							)
-						})
-				})
+			.filter(|(id, info)| {
+				!self.first_unhealthy.contains_key(id)
+					&& info.health_factor.is_some_and(|h| h < below)
 			})
-			.copied()
+			.map(|(id, _)| *id)
 			.collect();
 	}
 
@@ -331,6 +350,7 @@ impl Stats {
 			loans: config.loans,
 			blocks,
 			hours: blocks / nft_lending_runtime::HOURS,
+			feed_every_blocks: config.feed_every,
 			loans_liquidated: self.liquidated,
 			liquidated_overdue: self.liquidated_overdue,
 			auctions_with_bids: self.settled,
@@ -380,6 +400,13 @@ impl Summary {
 			("parameters".into(), self.params.clone()),
 			("loans".into(), self.loans.to_string()),
 			("simulated".into(), format!("{} blocks ({} h)", self.blocks, self.hours)),
+			(
+				"prices reported".into(),
+				match self.feed_every_blocks {
+					1 => "every block".into(),
+					n => format!("every {n} blocks (stepped mode)"),
+				},
+			),
 			(
 				"loans liquidated".into(),
 				format!("{} ({} overdue)", self.loans_liquidated, self.liquidated_overdue),

@@ -54,6 +54,22 @@ fn a_replay_is_the_same_for_the_same_seed_and_keeps_every_unit_of_money() {
 }
 
 #[test]
+fn the_stepped_mode_says_so_and_keeps_every_unit_of_money() {
+	let config = Config { feed_every: 50, ..config(short_crash(), 300, Params::default()) };
+	let outcome = replay::run(&config).expect("the replay runs");
+	let s = &outcome.summary;
+	println!("{}", s.table());
+	assert_eq!(s.feed_every_blocks, 50);
+	assert!(s.table().contains("every 50 blocks (stepped mode)"));
+	assert!(s.loans_liquidated > 0, "the steps still bring the fall to the loans");
+	assert_eq!(s.lenders_loss_planck, s.bad_debt_booked_planck - s.reserve_used_planck);
+	for pool in [&s.variable_pool, &s.fixed_pool] {
+		assert_eq!(pool.cash_end as i128 - pool.cash_start as i128, pool.cash_flows);
+	}
+	assert_eq!(s.invariant_checks, s.hours);
+}
+
+#[test]
 fn a_flat_history_liquidates_nothing_and_lenders_earn_the_interest() {
 	let days = 3.0;
 	let config = config(vec![(0.0, 1.0), (days * 24.0 * HOUR, 1.0)], 300, Params::default());
@@ -128,14 +144,20 @@ fn the_command_line_writes_the_summary_the_timeline_and_the_chart() {
 	let png = std::fs::read(out.join("timeline.png")).unwrap();
 	assert_eq!(&png[1..4], b"PNG");
 
-	// Bad input: a clear error, nothing written.
-	let bad = std::process::Command::new(env!("CARGO_BIN_EXE_crash-replay"))
-		.args(["--prices", "/nonexistent.csv", "--out"])
-		.arg(dir.join("bad"))
-		.output()
-		.unwrap();
-	assert!(!bad.status.success());
-	assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot read the price file"));
-	assert!(!dir.join("bad").exists());
+	// Bad input: a clear error, nothing written. A missing price file, and feeds so rare that
+	// prices would go stale between them.
+	let refused = |args: &[&str], out: &str, error: &str| {
+		let run = std::process::Command::new(env!("CARGO_BIN_EXE_crash-replay"))
+			.args(args)
+			.arg("--out")
+			.arg(dir.join(out))
+			.output()
+			.unwrap();
+		assert!(!run.status.success(), "{args:?} is refused");
+		assert!(String::from_utf8_lossy(&run.stderr).contains(error), "{args:?}: {error}");
+		assert!(!dir.join(out).exists(), "{args:?} writes nothing");
+	};
+	refused(&["--prices", "/nonexistent.csv"], "bad", "cannot read the price file");
+	refused(&["--feed-every", "600"], "stale", "MaxPriceAge");
 	std::fs::remove_dir_all(&dir).unwrap();
 }
